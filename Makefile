@@ -1,0 +1,31 @@
+# Bestaanswijzer. The two commands from the README:
+#   make run    set up and chat with the assistant in the terminal (SQLite, no accounts)
+#   make test   set up and run all tests (what CI runs)
+.PHONY: run test setup train lint format kb-validate bench clean
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh && .venv/bin/python -m bot setup
+
+train:
+	bash scripts/setup.sh && .venv/bin/python -m bot train
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+kb-validate:
+	.venv/bin/python -m bot kb validate
+
+bench:
+	bash scripts/setup.sh && .venv/bin/python -m bot kb load && .venv/bin/python -m bot kb bench
+
+clean:
+	rm -rf models .rasa var nlu/generated .pytest_cache

@@ -1,0 +1,47 @@
+"""Actions that point to people and places: money worries, and asking for a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import gemeente, kb
+from knowledge.answers import service_block
+
+
+class ActionGeldzorgen(Action):
+    """'wie bel je als je financieel in de problemen raakt': concrete places and how to reach them."""
+
+    def name(self) -> str:
+        return "action_geldzorgen"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        places = kb().help_for("schulden", gemeente(tracker), limit=3)
+        dispatcher.utter_message(response="utter_geldzorgen_intro")
+        if places:
+            dispatcher.utter_message(
+                response="utter_geldzorgen_plekken",
+                plekken="\n".join(service_block(p) for p in places),
+            )
+        dispatcher.utter_message(response="utter_geldzorgen_vraag")
+        return []
+
+
+class ActionVraagMens(Action):
+    """The resident wants a person: the gemeente's front door and a national line, from the social map."""
+
+    def name(self) -> str:
+        return "action_vraag_mens"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        places = kb().help_for("schulden", gemeente(tracker), limit=2)
+        dispatcher.utter_message(
+            response="utter_vraag_mens", plekken="\n".join(service_block(p) for p in places)
+        )
+        return []

@@ -1,0 +1,95 @@
+"""Actions that explain a regulation, how to apply, and what to bring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import gemeente, kb, last_text, regeling_in_focus
+from knowledge.answers import meenemen_list, resident_fields
+
+
+def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Say honestly that we don't know which regulation, and offer close matches as buttons."""
+    text = last_text(tracker)
+    hits = kb().search(text, kind="regeling", gemeente=gemeente(tracker), limit=3) if text else []
+    dispatcher.utter_message(response="utter_regeling_onbekend")
+    if hits:
+        buttons = [{"title": h.naam, "payload": f"wat is {h.naam.lower()}"} for h in hits]
+        dispatcher.utter_message(response="utter_regeling_suggesties", buttons=buttons)
+    return []
+
+
+class ActionRegelingUitleg(Action):
+    """'wat is zorgtoeslag': B1 summary, one next step, source and peildatum."""
+
+    def name(self) -> str:
+        return "action_regeling_uitleg"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        reg = regeling_in_focus(tracker)
+        if reg is None:
+            return _not_found(dispatcher, tracker)
+        fields = resident_fields(reg)
+        dispatcher.utter_message(response="utter_regeling_uitleg", **fields)
+        dispatcher.utter_message(response="utter_regeling_volgende_stap", **fields)
+        if reg.let_op:
+            dispatcher.utter_message(response="utter_regeling_let_op", **fields)
+        if reg.gerelateerd:
+            names = ", ".join(naam for _, naam in reg.gerelateerd[:3])
+            dispatcher.utter_message(
+                response="utter_regeling_gerelateerd", naam=reg.naam, gerelateerd=names
+            )
+        if reg.persoonlijk_advies:
+            dispatcher.utter_message(response="utter_regeling_persoonlijk")
+        return [SlotSet("regeling", reg.id)]
+
+
+class ActionRegelingAanvragen(Action):
+    """'hoe vraag ik huurtoeslag aan' (or 'en hoe vraag ik dat aan?' for the one in focus)."""
+
+    def name(self) -> str:
+        return "action_regeling_aanvragen"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        reg = regeling_in_focus(tracker)
+        if reg is None:
+            return _not_found(dispatcher, tracker)
+        fields = resident_fields(reg)
+        dispatcher.utter_message(
+            response="utter_regeling_aanvragen", hoe_aanvragen=reg.hoe_aanvragen, **fields
+        )
+        if reg.meenemen:
+            dispatcher.utter_message(
+                response="utter_regeling_meenemen", meenemen=meenemen_list(reg), **fields
+            )
+        return [SlotSet("regeling", reg.id)]
+
+
+class ActionRegelingMeenemen(Action):
+    """'wat moet ik meenemen?' for the named regulation or the one in focus."""
+
+    def name(self) -> str:
+        return "action_regeling_meenemen"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        reg = regeling_in_focus(tracker)
+        if reg is None:
+            return _not_found(dispatcher, tracker)
+        fields = resident_fields(reg)
+        if reg.meenemen:
+            dispatcher.utter_message(
+                response="utter_regeling_meenemen", meenemen=meenemen_list(reg), **fields
+            )
+        else:
+            dispatcher.utter_message(response="utter_regeling_meenemen_onbekend", **fields)
+        return [SlotSet("regeling", reg.id)]

@@ -1,0 +1,1 @@
+"""Bestaanswijzer dialogue (domain, rules, stories) and the command-line entry point."""

@@ -1,0 +1,93 @@
+"""Command-line entry point: ``python -m bot <command>``.
+
+setup   load the knowledge base and train the model if its inputs changed
+train   train (``--force`` to retrain)
+chat    the embedded default: knowledge base, model, action server and a terminal chat
+kb      knowledge-base commands (validate, load, search, stats, bench)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+from bot import env
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from bot import runtime, training
+
+    runtime.ensure_knowledge()
+    model = training.ensure_model()
+    print(f"Model: {model.name}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot import training
+
+    print(training.ensure_model(force=args.force))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot import runtime, training
+
+    runtime.ensure_knowledge()
+    model = training.ensure_model()
+    proc = None
+    try:
+        t0 = time.monotonic()
+        proc, url = runtime.start_action_server()
+        runtime.configure_rasa_logging()
+        from rasa.core.tracker_store import SQLTrackerStore
+
+        from bot.chat import chat
+
+        runtime.VAR.mkdir(exist_ok=True)
+        store = SQLTrackerStore(dialect="sqlite", db=str(runtime.VAR / "tracker.db"))
+        agent = runtime.load_agent(model, url, tracker_store=store)
+        print(
+            f"Klaar in {time.monotonic() - t0:.1f} s. Ik ben Bestaanswijzer, een computer die je de weg wijst bij geldzorgen.",
+            flush=True,
+        )
+        asyncio.run(chat(agent))
+    except KeyboardInterrupt:
+        print("\nTot ziens!")
+    finally:
+        runtime.stop(proc)
+    return 0
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    return args.func(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from knowledge.cli import build_parser as kb_parser
+
+    parser = argparse.ArgumentParser(
+        prog="bestaanswijzer",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("setup", help="kennisbank laden en model trainen").set_defaults(func=cmd_setup)
+    p = sub.add_parser("train", help="model trainen als de invoer veranderde")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_train)
+    sub.add_parser("chat", help="chat in de terminal (standaard)").set_defaults(func=cmd_chat)
+    kb_parser(sub.add_parser("kb", help="kennisbank"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    env.apply()
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Process environment for Rasa, TensorFlow and SQLAlchemy: quiet, no telemetry, project on the path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore",
+    "LOG_LEVEL": "WARNING",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+
+
+def apply() -> dict[str, str]:
+    """Set the defaults (without overriding what the user set) and return the environment."""
+    for key, value in DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    path = os.environ.get("PYTHONPATH", "")
+    if str(ROOT) not in path.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), path) if p)
+    return dict(os.environ)

@@ -1,0 +1,93 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model file is named after a fingerprint of everything that shapes it (config, domain,
+stories/rules, NLU data, custom components, locked dependencies). A second run, a test session
+or CI's second step finds the file and skips training.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot import env
+
+ROOT = env.ROOT
+MODELS = ROOT / "models"
+DOMAIN = ROOT / "bot" / "domain"
+DATA = [ROOT / "nlu", ROOT / "bot" / "data"]
+INPUT_GLOBS = [
+    "config.yml",
+    "requirements.lock",
+    "bot/domain/*.yml",
+    "bot/data/*.yml",
+    "nlu/*.yml",
+    "nlu/generated/*.yml",
+    "nlu/*.py",
+    "knowledge/text.py",
+]
+
+
+def fingerprint() -> str:
+    """SHA-256 over the training inputs (paths and contents)."""
+    digest = hashlib.sha256()
+    for pattern in INPUT_GLOBS:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path() -> Path:
+    return MODELS / f"bestaanswijzer-{fingerprint()}.tar.gz"
+
+
+def train_command(out_name: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(ROOT / "config.yml"),
+        "--domain",
+        str(DOMAIN),
+        "--data",
+        *[str(d) for d in DATA],
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        out_name,
+        "--quiet",
+    ]
+
+
+def ensure_model(force: bool = False) -> Path:
+    """Return a model trained on the current inputs, training it first if needed."""
+    from nlu import generate  # noqa: PLC0415 - keeps `bot` importable without rasa
+
+    generate.write_generated()
+    target = model_path()
+    if target.exists() and not force:
+        return target
+    MODELS.mkdir(exist_ok=True)
+    with open(MODELS / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a parallel run waits instead of training twice
+        if target.exists() and not force:
+            return target
+        print(f"Model trainen ({target.name}); dit duurt ongeveer een minuut...", flush=True)
+        start = time.monotonic()
+        subprocess.run(
+            train_command(target.name.removesuffix(".tar.gz")),
+            cwd=ROOT,
+            env=env.apply(),
+            check=True,
+        )
+        print(f"Model klaar in {time.monotonic() - start:.0f} s.", flush=True)
+    for old in MODELS.glob("bestaanswijzer-*.tar.gz"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,5 @@
+"""``python -m knowledge`` runs the kb command."""
+
+from knowledge.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,301 @@
+"""Read and validate the YAML content in ``knowledge/content``.
+
+Validation is strict because residents act on what the assistant says: schema, a source URL and
+a date on every entry, Dutch phone formats, references between entries, and entries that were not
+checked for 12 months are flagged. Every problem names the file, the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+STALE_AFTER_DAYS = 365
+
+KINDS = {
+    "regelingen": "regeling",
+    "sociale_kaart": "organisatie",
+    "gemeenten": "gemeente",
+}
+
+# Dutch numbers as residents and sources write them: 112, 113, 14 020, 0800-8115, 020-5525000,
+# (020) 252 6030, 0900-8020, 06-12345678, +31 20 ...
+_PHONE_RE = re.compile(
+    r"^(?:11[0-9]|14 ?0\d{2,3}|0[89]00[- ]?\d{4}(?:[ ]?\d{3})?|\(?0\d{1,3}\)?[- ]?\d{2,4}[ -]?\d{2,4}[ -]?\d{0,4}|\+31[ 0-9-]{9,14})$"
+)
+
+
+class ContentError(Exception):
+    """Content that must not be loaded; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file: where and what."""
+
+    file: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper()} {self.file}: {self.field or '(bestand)'}: {self.message}"
+
+
+@dataclass
+class ContentSet:
+    """All content, validated, keyed by id."""
+
+    regelingen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organisaties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gemeenten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    digest: str = ""
+
+
+@cache
+def _validator(kind: str) -> jsonschema.Draft7Validator:
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf8"))
+    resolver = jsonschema.RefResolver(SCHEMA_DIR.as_uri() + "/", schema)
+    return jsonschema.Draft7Validator(schema, resolver=resolver)
+
+
+def valid_phone(value: str) -> bool:
+    """True for a Dutch phone number in a format a resident can dial."""
+    return bool(_PHONE_RE.match(value.strip()))
+
+
+def _path(err: jsonschema.ValidationError) -> str:
+    return ".".join(str(p) for p in err.absolute_path)
+
+
+def _dates_to_str(data: Any) -> Any:
+    """YAML turns unquoted dates into date objects; the schema wants ISO strings."""
+    if isinstance(data, dict):
+        return {k: _dates_to_str(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_dates_to_str(v) for v in data]
+    if isinstance(data, (dt.date, dt.datetime)):
+        return data.isoformat()[:10]
+    return data
+
+
+def _read(path: Path, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, "", f"geen geldige YAML: {exc}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, "", "het bestand moet één object (mapping) bevatten"))
+        return None
+    return _dates_to_str(data)
+
+
+def _check_record(
+    kind: str,
+    data: dict[str, Any],
+    rel: str,
+    stem: str,
+    today: dt.date,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    for err in sorted(_validator(kind).iter_errors(data), key=lambda e: list(e.absolute_path)):
+        problems.append(Problem(rel, _path(err), err.message))
+    if data.get("id") != stem:
+        problems.append(
+            Problem(
+                rel, "id", f"id '{data.get('id')}' moet gelijk zijn aan de bestandsnaam '{stem}'"
+            )
+        )
+    for key in ("peildatum", "laatst_gecontroleerd", "geldig_vanaf", "geldig_tot"):
+        value = data.get(key)
+        if isinstance(value, str):
+            try:
+                parsed = dt.date.fromisoformat(value)
+            except ValueError:
+                problems.append(Problem(rel, key, f"'{value}' is geen bestaande datum"))
+                continue
+            if key == "laatst_gecontroleerd":
+                if parsed > today:
+                    problems.append(Problem(rel, key, "ligt in de toekomst"))
+                elif (today - parsed).days > STALE_AFTER_DAYS:
+                    warnings.append(
+                        Problem(
+                            rel,
+                            key,
+                            f"niet gecontroleerd sinds {value} (meer dan 12 maanden)",
+                            "warning",
+                        )
+                    )
+    if kind == "organisatie":
+        for i, dienst in enumerate(data.get("diensten") or []):
+            for j, kanaal in enumerate(dienst.get("kanalen") or []):
+                if kanaal.get("soort") == "telefoon" and not valid_phone(
+                    str(kanaal.get("waarde", ""))
+                ):
+                    problems.append(
+                        Problem(
+                            rel,
+                            f"diensten.{i}.kanalen.{j}.waarde",
+                            f"'{kanaal.get('waarde')}' is geen Nederlands telefoonnummer",
+                        )
+                    )
+                if kanaal.get("soort") == "web" and not str(kanaal.get("waarde", "")).startswith(
+                    ("http://", "https://")
+                ):
+                    problems.append(
+                        Problem(
+                            rel,
+                            f"diensten.{i}.kanalen.{j}.waarde",
+                            "een web-kanaal moet een URL zijn (https://...)",
+                        )
+                    )
+    if (
+        kind == "regeling"
+        and data.get("geldig_tot")
+        and data.get("geldig_vanaf")
+        and data["geldig_tot"] < data["geldig_vanaf"]
+    ):
+        problems.append(Problem(rel, "geldig_tot", "ligt voor geldig_vanaf"))
+
+
+def _check_references(cs: ContentSet, problems: list[Problem]) -> None:
+    def rel(kind: str, id_: str) -> str:
+        return cs.files[f"{kind}:{id_}"]
+
+    for rid, reg in cs.regelingen.items():
+        for i, other in enumerate(reg.get("gerelateerd") or []):
+            if other not in cs.regelingen:
+                problems.append(
+                    Problem(
+                        rel("regelingen", rid), f"gerelateerd.{i}", f"onbekende regeling '{other}'"
+                    )
+                )
+            elif other == rid:
+                problems.append(
+                    Problem(rel("regelingen", rid), f"gerelateerd.{i}", "verwijst naar zichzelf")
+                )
+        org = reg.get("uitvoerder_organisatie")
+        if org and org not in cs.organisaties:
+            problems.append(
+                Problem(
+                    rel("regelingen", rid),
+                    "uitvoerder_organisatie",
+                    f"onbekende organisatie '{org}'",
+                )
+            )
+        gem = reg.get("gemeente")
+        if gem and gem not in cs.gemeenten:
+            problems.append(
+                Problem(rel("regelingen", rid), "gemeente", f"onbekende gemeente '{gem}'")
+            )
+    service_ids: dict[str, str] = {}
+    for oid, org in cs.organisaties.items():
+        for i, dienst in enumerate(org.get("diensten") or []):
+            sid = dienst.get("id")
+            if sid in service_ids:
+                problems.append(
+                    Problem(
+                        rel("sociale_kaart", oid),
+                        f"diensten.{i}.id",
+                        f"dienst-id '{sid}' bestaat al in {service_ids[sid]}",
+                    )
+                )
+            service_ids[sid] = oid
+            gem = (dienst.get("gebied") or {}).get("gemeente")
+            if gem and gem not in cs.gemeenten:
+                problems.append(
+                    Problem(
+                        rel("sociale_kaart", oid),
+                        f"diensten.{i}.gebied.gemeente",
+                        f"onbekende gemeente '{gem}'",
+                    )
+                )
+            elif gem:
+                known = {s["id"] for s in cs.gemeenten[gem].get("stadsdelen") or []}
+                for j, sd in enumerate((dienst.get("gebied") or {}).get("stadsdelen") or []):
+                    if sd not in known:
+                        problems.append(
+                            Problem(
+                                rel("sociale_kaart", oid),
+                                f"diensten.{i}.gebied.stadsdelen.{j}",
+                                f"onbekend stadsdeel '{sd}' in {gem}",
+                            )
+                        )
+            for j, reg_id in enumerate(dienst.get("gerelateerde_regelingen") or []):
+                if reg_id not in cs.regelingen:
+                    problems.append(
+                        Problem(
+                            rel("sociale_kaart", oid),
+                            f"diensten.{i}.gerelateerde_regelingen.{j}",
+                            f"onbekende regeling '{reg_id}'",
+                        )
+                    )
+    for gid, gem in cs.gemeenten.items():
+        org = gem.get("toegang_organisatie")
+        if org and org not in cs.organisaties:
+            problems.append(
+                Problem(
+                    rel("gemeenten", gid), "toegang_organisatie", f"onbekende organisatie '{org}'"
+                )
+            )
+
+
+def read_content(roots: list[Path] | None = None, today: dt.date | None = None) -> ContentSet:
+    """Read and validate every YAML file under the content roots (later roots add to earlier).
+
+    Raises :class:`ContentError` listing every problem; warnings (stale entries) are returned.
+    """
+    roots = roots or [CONTENT_DIR]
+    today = today or dt.date.today()
+    cs = ContentSet()
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    for root in roots:
+        for folder, kind in KINDS.items():
+            for path in sorted((root / folder).glob("*.yaml")):
+                rel = (
+                    str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+                )
+                raw = path.read_bytes()
+                digest.update(path.name.encode() + b"\0" + raw)
+                data = _read(path, rel, problems)
+                if data is None:
+                    continue
+                _check_record(kind, data, rel, path.stem, today, problems, cs.warnings)
+                target = {
+                    "regeling": cs.regelingen,
+                    "organisatie": cs.organisaties,
+                    "gemeente": cs.gemeenten,
+                }[kind]
+                key = f"{folder}:{data.get('id')}"
+                if data.get("id") in target:
+                    problems.append(
+                        Problem(rel, "id", f"id '{data.get('id')}' bestaat al in {cs.files[key]}")
+                    )
+                    continue
+                target[str(data.get("id"))] = data
+                cs.files[key] = rel
+    _check_references(cs, problems)
+    if problems:
+        raise ContentError(problems)
+    cs.digest = digest.hexdigest()
+    return cs

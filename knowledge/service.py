@@ -1,0 +1,225 @@
+"""The knowledge service: the only door actions and channels use into the knowledge base.
+
+It turns questions ("wat is zorgtoeslag", "hulp bij schulden in Noord") into read-only views,
+so actions stay thin and never see SQL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge import search
+from knowledge.db import get_engine
+from knowledge.models import Gemeente, Organization, Regeling, Service
+from knowledge.views import Amount, Channel, Condition, LegalBasis, RegelingView, ServiceView
+
+DEFAULT_GEMEENTE = "amsterdam"
+# A regulation hit must match at least this well before we say "you mean X".
+MIN_REGELING_SCORE = 1.0
+
+
+def _regeling_view(reg: Regeling) -> RegelingView:
+    return RegelingView(
+        id=reg.id,
+        naam=reg.naam,
+        samenvatting_b1=reg.samenvatting_b1,
+        voor_wie=reg.voor_wie,
+        doelgroepen=list(reg.doelgroepen),
+        onderwerpen=list(reg.onderwerpen),
+        uitvoerder=reg.uitvoerder,
+        uitvoerder_organisatie=reg.uitvoerder_organisatie,
+        gemeente=reg.gemeente,
+        hoe_aanvragen=reg.hoe_aanvragen,
+        volgende_stap=reg.volgende_stap,
+        meenemen=list(reg.meenemen),
+        bron_url=reg.bron_url,
+        peildatum=reg.peildatum,
+        laatst_gecontroleerd=reg.laatst_gecontroleerd,
+        geldig_vanaf=reg.geldig_vanaf,
+        geldig_tot=reg.geldig_tot,
+        persoonlijk_advies=reg.persoonlijk_advies,
+        let_op=reg.let_op,
+        voorwaarden=[
+            Condition(
+                v.soort,
+                v.tekst,
+                v.veld,
+                v.operator,
+                v.waarde,
+                v.bedrag_cent,
+                v.huishouden,
+                v.jaar,
+                v.bron_url,
+            )
+            for v in reg.voorwaarden
+        ],
+        bedragen=[
+            Amount(b.omschrijving, b.bedrag_cent, b.per, b.jaar, b.huishouden, b.bron_url)
+            for b in reg.bedragen
+        ],
+        grondslagen=[LegalBasis(g.wet, g.artikel, g.url) for g in reg.grondslagen],
+        gerelateerd=[(r.id, r.naam) for r in reg.gerelateerd],
+    )
+
+
+def _service_view(svc: Service) -> ServiceView:
+    org = svc.organization
+    return ServiceView(
+        id=svc.id,
+        naam=svc.naam,
+        beschrijving=svc.beschrijving,
+        organisatie_id=org.id,
+        organisatie=org.naam,
+        organisatie_soort=org.soort,
+        website=org.website,
+        gemeente=svc.gemeente,
+        stadsdelen=list(svc.stadsdelen),
+        regio=svc.regio,
+        onderwerpen=list(svc.onderwerpen),
+        doelgroepen=list(svc.doelgroepen),
+        kosten=svc.kosten,
+        openingstijden=svc.openingstijden,
+        kanalen=[Channel(c.soort, c.waarde, c.toelichting) for c in svc.contacts],
+        locaties=[
+            ", ".join(x for x in (loc.naam, loc.adres, loc.plaats) if x) for loc in svc.locations
+        ],
+        alleen_via_professional=org.alleen_via_professional,
+        eerste_lijn=svc.eerste_lijn,
+        let_op=org.let_op,
+        bron_url=org.bron_url,
+        laatst_gecontroleerd=org.laatst_gecontroleerd,
+    )
+
+
+class KnowledgeService:
+    """Read access to regulations and the social map for one database."""
+
+    def __init__(self, engine: Engine | None = None):
+        self.engine = engine or get_engine()
+
+    def _session(self) -> Session:
+        return Session(self.engine, future=True)
+
+    @property
+    def index(self) -> search.SearchIndex:
+        return search.get_index(self.engine)
+
+    # --- regulations -------------------------------------------------------------------------
+    def regeling(self, regeling_id: str) -> RegelingView | None:
+        """One regulation by id, or None."""
+        with self._session() as s:
+            reg = s.execute(
+                select(Regeling)
+                .where(Regeling.id == regeling_id)
+                .options(
+                    selectinload(Regeling.voorwaarden),
+                    selectinload(Regeling.bedragen),
+                    selectinload(Regeling.grondslagen),
+                    selectinload(Regeling.gerelateerd),
+                )
+            ).scalar_one_or_none()
+            return _regeling_view(reg) if reg else None
+
+    def find_regeling(
+        self, query: str, gemeente: str | None = DEFAULT_GEMEENTE
+    ) -> RegelingView | None:
+        """The regulation a free-text question is about, or None when nothing matches well."""
+        hits = self.index.search(query, kind="regeling", gemeente=gemeente, limit=1)
+        if not hits or hits[0].score < MIN_REGELING_SCORE:
+            return None
+        # Only a match on the name or a synonym names a regulation; body text alone is a guess.
+        if not any(r.startswith(("naam:", "synoniem:")) for r in hits[0].reasons):
+            return None
+        return self.regeling(hits[0].ref)
+
+    def search(self, query: str, **filters) -> list[search.Hit]:
+        """Ranked hits over regulations and services with the reason for each match."""
+        return self.index.search(query, **filters)
+
+    # --- social map --------------------------------------------------------------------------
+    def service(self, service_id: str) -> ServiceView | None:
+        with self._session() as s:
+            svc = s.execute(
+                select(Service)
+                .where(Service.id == service_id)
+                .options(selectinload(Service.contacts), selectinload(Service.locations))
+            ).scalar_one_or_none()
+            return _service_view(svc) if svc else None
+
+    def organisation_services(self, organisation_id: str) -> list[ServiceView]:
+        with self._session() as s:
+            rows = s.execute(
+                select(Service)
+                .where(Service.organization_id == organisation_id)
+                .order_by(Service.pos)
+            ).scalars()
+            return [_service_view(r) for r in rows]
+
+    def help_for(
+        self,
+        onderwerp: str,
+        gemeente: str | None = DEFAULT_GEMEENTE,
+        stadsdeel: str | None = None,
+        limit: int = 3,
+        include_professional: bool = False,
+    ) -> list[ServiceView]:
+        """Services for a need in an area: front doors first, local before national, phone first."""
+        toegang = None
+        with self._session() as s:
+            if gemeente:
+                gem = s.get(Gemeente, gemeente)
+                toegang = gem.toegang_organisatie if gem else None
+            rows = (
+                s.execute(
+                    select(Service)
+                    .join(Organization)
+                    .options(selectinload(Service.contacts), selectinload(Service.locations))
+                )
+                .scalars()
+                .all()
+            )
+            views = [_service_view(r) for r in rows]
+        out = []
+        for v in views:
+            if onderwerp not in v.onderwerpen:
+                continue
+            if v.gemeente not in (None, gemeente) or (v.gemeente is None and v.regio):
+                continue
+            if stadsdeel and v.stadsdelen and stadsdeel not in v.stadsdelen:
+                continue
+            if v.alleen_via_professional and not include_professional:
+                continue
+            if v.organisatie_soort == "crisislijn" and onderwerp != "crisis":
+                continue
+            out.append(v)
+        out.sort(
+            key=lambda v: (
+                not v.eerste_lijn,
+                v.organisatie_id != toegang,
+                v.gemeente is None,
+                v.phone is None,
+                v.organisatie,
+            )
+        )
+        return out[:limit]
+
+    def gemeenten(self) -> list[tuple[str, str]]:
+        with self._session() as s:
+            return [
+                (g.id, g.naam)
+                for g in s.execute(select(Gemeente).order_by(Gemeente.naam)).scalars()
+            ]
+
+
+def default_service() -> KnowledgeService:
+    """Process-wide service on the configured database (``BW_DATABASE_URL``)."""
+    return _service_for(get_engine())
+
+
+@lru_cache(maxsize=8)
+def _service_for(engine: Engine) -> KnowledgeService:
+    return KnowledgeService(engine)

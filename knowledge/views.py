@@ -1,0 +1,103 @@
+"""Plain read-only views of knowledge records, detached from the database session.
+
+Actions and channels get these instead of ORM objects so nothing lazy-loads after a session closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Amount:
+    omschrijving: str
+    bedrag_cent: int
+    per: str
+    jaar: int
+    huishouden: str | None
+    bron_url: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    soort: str
+    tekst: str
+    veld: str | None
+    operator: str | None
+    waarde: object
+    bedrag_cent: int | None
+    huishouden: str | None
+    jaar: int | None
+    bron_url: str | None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    wet: str
+    artikel: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class RegelingView:
+    id: str
+    naam: str
+    samenvatting_b1: str
+    voor_wie: str
+    doelgroepen: list[str]
+    onderwerpen: list[str]
+    uitvoerder: str
+    uitvoerder_organisatie: str | None
+    gemeente: str | None
+    hoe_aanvragen: str
+    volgende_stap: str
+    meenemen: list[str]
+    bron_url: str
+    peildatum: dt.date
+    laatst_gecontroleerd: dt.date
+    geldig_vanaf: dt.date
+    geldig_tot: dt.date | None
+    persoonlijk_advies: bool
+    let_op: str | None
+    voorwaarden: list[Condition] = field(default_factory=list)
+    bedragen: list[Amount] = field(default_factory=list)
+    grondslagen: list[LegalBasis] = field(default_factory=list)
+    gerelateerd: list[tuple[str, str]] = field(default_factory=list)  # (id, naam)
+
+
+@dataclass(frozen=True)
+class Channel:
+    soort: str
+    waarde: str
+    toelichting: str | None
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    id: str
+    naam: str
+    beschrijving: str
+    organisatie_id: str
+    organisatie: str
+    organisatie_soort: str
+    website: str | None
+    gemeente: str | None
+    stadsdelen: list[str]
+    regio: str | None
+    onderwerpen: list[str]
+    doelgroepen: list[str]
+    kosten: str | None
+    openingstijden: str | None
+    kanalen: list[Channel]
+    locaties: list[str]
+    alleen_via_professional: bool
+    eerste_lijn: bool
+    let_op: str | None
+    bron_url: str
+    laatst_gecontroleerd: dt.date
+
+    @property
+    def phone(self) -> str | None:
+        """The first phone number a source shows, or None."""
+        return next((k.waarde for k in self.kanalen if k.soort == "telefoon"), None)

@@ -1,0 +1,1 @@
+"""Dutch NLU for Bestaanswijzer: training data (``*.yml``) and custom Rasa components."""

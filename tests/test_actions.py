@@ -1,0 +1,98 @@
+"""Action unit tests: real action code against a real SQLite knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.hulp import ActionGeldzorgen, ActionVraagMens
+from actions.regelingen import ActionRegelingAanvragen, ActionRegelingMeenemen, ActionRegelingUitleg
+
+
+def tracker(text: str, intent: str, slots: dict | None = None) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "unit",
+            "slots": {"gemeente": "amsterdam", "regeling": None, **(slots or {})},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": [],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
+    d = CollectingDispatcher()
+    events = action.run(d, t, {})
+    return d.messages, events
+
+
+@pytest.fixture(autouse=True)
+def _db(db_url):
+    return db_url
+
+
+def test_uitleg_fills_summary_next_step_source_and_sets_focus():
+    msgs, events = run(ActionRegelingUitleg(), tracker("wat is zorgtoeslag", "regeling_uitleg"))
+    assert msgs[0]["response"] == "utter_regeling_uitleg"
+    assert msgs[0]["naam"] == "Zorgtoeslag"
+    step = next(m for m in msgs if m["response"] == "utter_regeling_volgende_stap")
+    assert step["bron_url"].startswith("https://") and step["peildatum"]
+    assert {"event": "slot", "name": "regeling", "value": "zorgtoeslag"}.items() <= events[
+        0
+    ].items()
+
+
+def test_follow_up_uses_regeling_in_focus():
+    msgs, events = run(
+        ActionRegelingAanvragen(),
+        tracker("en hoe vraag ik dat aan?", "regeling_aanvragen", {"regeling": "huurtoeslag"}),
+    )
+    assert msgs[0]["response"] == "utter_regeling_aanvragen"
+    assert msgs[0]["naam"] == "Huurtoeslag"
+    assert events[0]["value"] == "huurtoeslag"
+
+
+def test_named_regeling_wins_over_focus():
+    msgs, _ = run(
+        ActionRegelingAanvragen(),
+        tracker("hoe vraag ik bijstand aan", "regeling_aanvragen", {"regeling": "huurtoeslag"}),
+    )
+    assert "ijstand" in msgs[0]["naam"]
+
+
+def test_meenemen_lists_documents():
+    msgs, _ = run(
+        ActionRegelingMeenemen(),
+        tracker("wat moet ik meenemen voor zorgtoeslag", "regeling_meenemen"),
+    )
+    assert msgs[0]["response"] == "utter_regeling_meenemen"
+    assert "DigiD" in msgs[0]["meenemen"]
+
+
+def test_unknown_regeling_is_honest_and_sets_nothing():
+    msgs, events = run(
+        ActionRegelingUitleg(), tracker("wat is de flubberpremie", "regeling_uitleg")
+    )
+    assert msgs[0]["response"] == "utter_regeling_onbekend"
+    assert events == []
+
+
+def test_geldzorgen_names_organisations_with_contact():
+    msgs, _ = run(ActionGeldzorgen(), tracker("ik heb schulden", "hulp_geldzorgen"))
+    places = next(m for m in msgs if m["response"] == "utter_geldzorgen_plekken")["plekken"]
+    assert "Buurtteam" in places and "0800-8115" in places
+    assert msgs[-1]["response"] == "utter_geldzorgen_vraag"
+
+
+def test_vraag_mens_points_to_people():
+    msgs, _ = run(ActionVraagMens(), tracker("ik wil een mens", "vraag_mens"))
+    assert "Buurtteam" in msgs[0]["plekken"]
