@@ -25,7 +25,7 @@ kb-validate:
 	.venv/bin/python -m bot kb validate
 
 bench:
-	bash scripts/setup.sh && .venv/bin/python -m bot kb load && .venv/bin/python -m bot kb bench
+	bash scripts/setup.sh && .venv/bin/python -m bot bench
 
 clean:
 	rm -rf models .rasa var nlu/generated .pytest_cache

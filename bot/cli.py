@@ -3,6 +3,7 @@
 setup   load the knowledge base and train the model if its inputs changed
 train   train (``--force`` to retrain)
 chat    the embedded default: knowledge base, model, action server and a terminal chat
+bench   measure model load, reply latency, memory and knowledge search
 kb      knowledge-base commands (validate, load, search, stats, bench)
 """
 
@@ -61,6 +62,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot import bench
+
+    bench.run(rounds=args.rounds)
+    return 0
+
+
 def cmd_kb(args: argparse.Namespace) -> int:
     return args.func(args)
 
@@ -79,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_train)
     sub.add_parser("chat", help="chat in de terminal (standaard)").set_defaults(func=cmd_chat)
+    p = sub.add_parser("bench", help="meet laadtijd, antwoordtijd en geheugen")
+    p.add_argument("--rounds", type=int, default=10)
+    p.set_defaults(func=cmd_bench)
     kb_parser(sub.add_parser("kb", help="kennisbank"))
     return parser
 
