@@ -1,4 +1,4 @@
-"""Actions that point to people and places: money worries, and asking for a person."""
+"""Money worries: concrete places to turn to, from the social map."""
 
 from __future__ import annotations
 
@@ -28,20 +28,4 @@ class ActionGeldzorgen(Action):
                 plekken="\n".join(service_block(p) for p in places),
             )
         dispatcher.utter_message(response="utter_geldzorgen_vraag")
-        return []
-
-
-class ActionVraagMens(Action):
-    """The resident wants a person: the gemeente's front door and a national line, from the social map."""
-
-    def name(self) -> str:
-        return "action_vraag_mens"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        places = kb().help_for("schulden", gemeente(tracker), limit=2)
-        dispatcher.utter_message(
-            response="utter_vraag_mens", plekken="\n".join(service_block(p) for p in places)
-        )
         return []

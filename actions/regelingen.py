@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb, last_text, regeling_in_focus
-from knowledge.answers import meenemen_list, resident_fields
+from knowledge.answers import meenemen_list, resident_fields, staff_fields
 
 
 def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -35,13 +35,21 @@ class ActionRegelingUitleg(Action):
         reg = regeling_in_focus(tracker)
         if reg is None:
             return _not_found(dispatcher, tracker)
+        if tracker.get_slot("modus") == "medewerker":
+            dispatcher.utter_message(response="utter_regeling_staff", **staff_fields(reg))
+            return [SlotSet("regeling", reg.id)]
         fields = resident_fields(reg)
         dispatcher.utter_message(response="utter_regeling_uitleg", **fields)
         dispatcher.utter_message(response="utter_regeling_volgende_stap", **fields)
         if reg.let_op:
             dispatcher.utter_message(response="utter_regeling_let_op", **fields)
-        if reg.gerelateerd:
-            names = ", ".join(naam for _, naam in reg.gerelateerd[:3])
+        related = [
+            naam
+            for rid, naam in reg.gerelateerd
+            if (r := kb().regeling(rid)) and r.gemeente in (None, gemeente(tracker))
+        ]
+        if related:
+            names = ", ".join(related[:3])
             dispatcher.utter_message(
                 response="utter_regeling_gerelateerd", naam=reg.naam, gerelateerd=names
             )

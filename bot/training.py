@@ -29,6 +29,7 @@ INPUT_GLOBS = [
     "nlu/generated/*.yml",
     "nlu/*.py",
     "knowledge/text.py",
+    "bot/crisis_patronen.yml",
 ]
 
 

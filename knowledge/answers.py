@@ -90,9 +90,9 @@ def channel_line(service: ServiceView, max_channels: int = 2) -> str:
     return text[0].lower() + text[1:] if text else ""
 
 
-def service_block(service: ServiceView) -> str:
+def service_block(service: ServiceView, max_channels: int = 2) -> str:
     """A short B1 block for one place to turn to."""
-    how = channel_line(service)
+    how = channel_line(service, max_channels)
     line = f"• {service.organisatie}: {how}." if how else f"• {service.organisatie}."
     if service.openingstijden:
         line += f" Open: {service.openingstijden}."

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hulp import ActionGeldzorgen, ActionVraagMens
+from actions.hulp import ActionGeldzorgen
 from actions.regelingen import ActionRegelingAanvragen, ActionRegelingMeenemen, ActionRegelingUitleg
 
 
@@ -91,8 +91,3 @@ def test_geldzorgen_names_organisations_with_contact():
     places = next(m for m in msgs if m["response"] == "utter_geldzorgen_plekken")["plekken"]
     assert "Buurtteam" in places and "0800-8115" in places
     assert msgs[-1]["response"] == "utter_geldzorgen_vraag"
-
-
-def test_vraag_mens_points_to_people():
-    msgs, _ = run(ActionVraagMens(), tracker("ik wil een mens", "vraag_mens"))
-    assert "Buurtteam" in msgs[0]["plekken"]

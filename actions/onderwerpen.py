@@ -1,0 +1,54 @@
+"""Situations ("ik heb een aanmaning", "achter met de huur"): an opening sentence, the regulation
+that helps, and places to go, all from ``bot/onderwerpen.yml`` and the knowledge base."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import gemeente, kb
+from knowledge.answers import resident_fields, service_block
+
+MAP_FILE = Path(__file__).resolve().parent.parent / "bot" / "onderwerpen.yml"
+
+
+@lru_cache(maxsize=1)
+def topics() -> dict[str, dict[str, Any]]:
+    return yaml.safe_load(MAP_FILE.read_text(encoding="utf8"))
+
+
+class ActionOnderwerp(Action):
+    def name(self) -> str:
+        return "action_onderwerp"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = topics().get(intent)
+        if topic is None:
+            dispatcher.utter_message(response="utter_how_can_i_help")
+            return []
+        where = gemeente(tracker)
+        dispatcher.utter_message(response=topic["intro"])
+        events: list[dict[str, Any]] = []
+        for reg_id in topic.get("regelingen", []):
+            reg = kb().regeling(reg_id)
+            if reg is None or reg.gemeente not in (None, where):
+                continue
+            dispatcher.utter_message(response="utter_onderwerp_regeling", **resident_fields(reg))
+            events.append(SlotSet("regeling", reg.id))
+            break
+        places = kb().help_for(topic["onderwerp"], where, limit=2)
+        if places:
+            dispatcher.utter_message(
+                response="utter_onderwerp_plekken",
+                plekken="\n".join(service_block(p) for p in places),
+            )
+        return events
