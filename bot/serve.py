@@ -1,0 +1,142 @@
+"""Run Rasa as an HTTP server: REST always, Telegram/WhatsApp when configured.
+
+Writes ``endpoints.yml`` and ``credentials.yml`` for this run (under ``var/``) from the
+environment, so secrets never live in committed files. Binds to 127.0.0.1 by default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import env, runtime
+
+
+def write_endpoints(action_url: str, folder: Path, tracker_db: Path | None = None) -> Path:
+    """endpoints.yml: our action server and a SQL tracker store (SQLite by default)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tracker_url = os.environ.get("BW_TRACKER_DB")
+    data: dict[str, Any] = {"action_endpoint": {"url": action_url}}
+    if tracker_url is None:
+        data["tracker_store"] = {
+            "type": "SQL",
+            "dialect": "sqlite",
+            "db": str(tracker_db or folder / "tracker.db"),
+        }
+    path = folder / "endpoints.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf8")
+    return path
+
+
+RESIDENT_REST = "channels.resident_rest.ResidentRestInput"
+STAFF = "channels.staff.StaffInput"
+
+
+def staff_token() -> str:
+    """``BW_STAFF_TOKEN``, or a random one kept in ``var/staff_token`` (mode 0600) for this install."""
+    token = os.environ.get("BW_STAFF_TOKEN")
+    if token:
+        return token
+    path = runtime.VAR / "staff_token"
+    if not path.exists():
+        runtime.VAR.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def channel_credentials() -> dict[str, dict[str, Any]]:
+    """Input channels to enable: REST, resident REST and the staff API always; Telegram and
+    WhatsApp when their settings are in the environment."""
+    creds: dict[str, dict[str, Any]] = {
+        "rest": {},
+        RESIDENT_REST: {},
+        STAFF: {"token": staff_token()},
+    }
+    try:
+        from channels.settings import (
+            configured_channels,  # noqa: PLC0415 - optional until channels exist
+        )
+    except ImportError:
+        return creds
+    creds.update(configured_channels())
+    return creds
+
+
+def write_credentials(folder: Path, channels: dict[str, dict[str, Any]] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "credentials.yml"
+    path.write_text(
+        yaml.safe_dump(
+            channels if channels is not None else channel_credentials(), sort_keys=False
+        ),
+        encoding="utf8",
+    )
+    os.chmod(path, 0o600)
+    return path
+
+
+def rasa_command(
+    model: Path,
+    endpoints: Path,
+    credentials: Path,
+    port: int,
+    token: str,
+    interface: str = "127.0.0.1",
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+        "--port",
+        str(port),
+        "--interface",
+        interface,
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--quiet",
+    ]
+
+
+def start_rasa_server(
+    model: Path,
+    action_url: str,
+    folder: Path,
+    port: int | None = None,
+    channels: dict[str, dict[str, Any]] | None = None,
+    token: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    log_name: str = "rasa.log",
+) -> tuple[subprocess.Popen, str, str]:
+    """Start ``rasa run``; return the process, its base URL and the API token."""
+    port = port or runtime.free_port()
+    token = token or os.environ.get("BW_RASA_TOKEN") or secrets.token_urlsafe(24)
+    endpoints = write_endpoints(action_url, folder)
+    credentials = write_credentials(folder, channels)
+    log = open(folder / log_name, "ab")  # noqa: SIM115 - lives as long as the process
+    proc = subprocess.Popen(
+        rasa_command(model, endpoints, credentials, port, token),
+        cwd=env.ROOT,
+        env={**env.apply(), **(extra_env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    runtime.wait_http(base + "/", timeout=240, proc=proc)
+    return proc, base, token

@@ -1,0 +1,180 @@
+"""Staff API for handoff (``/webhooks/staff/...``), served inside the Rasa server.
+
+Authenticated with a bearer token (``BW_STAFF_TOKEN``). Staff list open cases with a summary and
+the transcript (personal data masked), take a case (the bot pauses for that conversation with
+Rasa's ConversationPaused), reply (delivered on the resident's own channel), and close (the bot
+resumes with ConversationResumed and tells the resident).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    UserUttered,
+)
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.cases import CaseError, default_store
+from channels.delivery import deliver
+from nlu.pii import mask
+
+logger = logging.getLogger(__name__)
+MAX_REPLY = 4000
+RESUME_TEXT = "De medewerker heeft het gesprek afgesloten. Je praat nu weer met Bestaanswijzer, de computer. Heb je nog een vraag? Stel hem gerust."
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+async def _append(agent: Any, sender_id: str, *events: Any) -> None:
+    """Append events to a conversation under its lock, as Rasa's own HTTP API does."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.get_tracker(sender_id)
+        for event in events:
+            tracker.update(event)
+        await agent.tracker_store.save(tracker)
+
+
+async def transcript(agent: Any, sender_id: str, limit: int = 50) -> list[dict[str, str]]:
+    """The last messages of a conversation with personal data masked."""
+    tracker = await agent.processor.get_tracker(sender_id)
+    lines = []
+    for e in tracker.events:
+        if isinstance(e, UserUttered) and e.text:
+            lines.append({"van": "bewoner", "tekst": mask(e.text)})
+        elif isinstance(e, BotUttered) and e.text:
+            lines.append(
+                {
+                    "van": "bot" if not (e.metadata or {}).get("staff") else "medewerker",
+                    "tekst": mask(e.text),
+                }
+            )
+    return lines[-limit:]
+
+
+class StaffInput(InputChannel):
+    """The staff side of the handoff."""
+
+    def __init__(self, token: str | None = None):
+        self.token = token or os.environ.get("BW_STAFF_TOKEN") or ""
+
+    @classmethod
+    def name(cls) -> str:
+        return "staff"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> StaffInput:
+        return cls((credentials or {}).get("token"))
+
+    def _authorised(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else ""
+        return bool(self.token) and hmac.compare_digest(given.encode(), self.token.encode())
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("bestaanswijzer_staff", __name__)
+        store = default_store
+
+        def authorised(handler):
+            @wraps(handler)
+            async def wrapper(request: Request, *args, **kwargs):
+                if not self._authorised(request):
+                    return _error(401, "niet ingelogd")
+                return await handler(request, *args, **kwargs)
+
+            return wrapper
+
+        def body_of(request: Request) -> dict | None:
+            try:
+                body = request.json
+            except Exception:
+                return None
+            return body if isinstance(body, dict) else ({} if body is None else None)
+
+        @bp.route("/cases", methods=["GET"])
+        @authorised
+        async def list_cases(request: Request) -> HTTPResponse:
+            return response.json([c.public() for c in store().list()])
+
+        @bp.route("/cases/<case_id:int>", methods=["GET"])
+        @authorised
+        async def get_case(request: Request, case_id: int) -> HTTPResponse:
+            case = store().get(case_id)
+            if case is None:
+                return _error(404, "onbekende case")
+            agent = request.app.ctx.agent
+            return response.json(
+                {
+                    **case.public(),
+                    "transcript": await transcript(agent, case.sender_id),
+                    "notities": store().notes(case_id),
+                }
+            )
+
+        @bp.route("/cases/<case_id:int>/take", methods=["POST"])
+        @authorised
+        async def take(request: Request, case_id: int) -> HTTPResponse:
+            body = body_of(request)
+            if body is None:
+                return _error(400, "body is geen geldige JSON")
+            staff = str(body.get("medewerker") or "medewerker")[:100]
+            try:
+                case = store().take(case_id, staff)
+            except CaseError as exc:
+                return _error(409 if "onbekend" not in str(exc) else 404, str(exc))
+            await _append(request.app.ctx.agent, case.sender_id, ConversationPaused())
+            return response.json(case.public())
+
+        @bp.route("/cases/<case_id:int>/reply", methods=["POST"])
+        @authorised
+        async def reply(request: Request, case_id: int) -> HTTPResponse:
+            body = body_of(request)
+            if body is None:
+                return _error(400, "body is geen geldige JSON")
+            text = body.get("tekst")
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+                return _error(400, f"'tekst' ontbreekt of is langer dan {MAX_REPLY} tekens")
+            case = store().get(case_id)
+            if case is None:
+                return _error(404, "onbekende case")
+            if case.state != "medewerker":
+                return _error(409, "neem de case eerst aan")
+            store().add_note(case_id, case.taken_by or "medewerker", mask(text))
+            await _append(
+                request.app.ctx.agent, case.sender_id, BotUttered(text, metadata={"staff": True})
+            )
+            how = await deliver(store(), case.channel, case.sender_id, text)
+            return response.json({"bezorgd": how})
+
+        @bp.route("/cases/<case_id:int>/close", methods=["POST"])
+        @authorised
+        async def close(request: Request, case_id: int) -> HTTPResponse:
+            try:
+                case = store().close(case_id)
+            except CaseError as exc:
+                return _error(409 if "onbekend" not in str(exc) else 404, str(exc))
+            await _append(
+                request.app.ctx.agent,
+                case.sender_id,
+                ConversationResumed(),
+                ActionExecuted("action_listen"),
+                BotUttered(RESUME_TEXT),
+            )
+            await deliver(store(), case.channel, case.sender_id, RESUME_TEXT)
+            return response.json(case.public())
+
+        return bp
