@@ -3,6 +3,8 @@
 setup   load the knowledge base and train the model if its inputs changed
 train   train (``--force`` to retrain)
 chat    the embedded default: knowledge base, model, action server and a terminal chat
+serve   HTTP server on 127.0.0.1: REST, and Telegram/WhatsApp when configured
+eval    NLU cross-validation, held-out accuracy, crisis recall -> docs/quality.md
 bench   measure model load, reply latency, memory and knowledge search
 kb      knowledge-base commands (validate, load, search, stats, bench)
 """
@@ -69,6 +71,38 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot import runtime, serve, training
+
+    runtime.ensure_knowledge()
+    model = training.ensure_model()
+    actions = rasa = None
+    try:
+        actions, url = runtime.start_action_server()
+        channels = serve.channel_credentials()
+        rasa, base, _ = serve.start_rasa_server(
+            model, url, runtime.VAR, port=args.port, channels=channels
+        )
+        print(
+            f"Bestaanswijzer luistert op {base} (kanalen: {', '.join(channels)}). Stoppen: Ctrl-C.",
+            flush=True,
+        )
+        rasa.wait()
+    except KeyboardInterrupt:
+        print("\nGestopt.")
+    finally:
+        runtime.stop(rasa)
+        runtime.stop(actions)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot import evaluate
+
+    evaluate.run(folds=args.folds, skip_cv=args.skip_cv)
+    return 0
+
+
 def cmd_kb(args: argparse.Namespace) -> int:
     return args.func(args)
 
@@ -87,9 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_train)
     sub.add_parser("chat", help="chat in de terminal (standaard)").set_defaults(func=cmd_chat)
+    p = sub.add_parser("serve", help="HTTP-server: REST en (indien ingesteld) Telegram/WhatsApp")
+    p.add_argument("--port", type=int, default=5005)
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("bench", help="meet laadtijd, antwoordtijd en geheugen")
     p.add_argument("--rounds", type=int, default=10)
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("eval", help="NLU-kwaliteit en crisis-recall naar docs/quality.md")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--skip-cv", action="store_true")
+    p.set_defaults(func=cmd_eval)
     kb_parser(sub.add_parser("kb", help="kennisbank"))
     return parser
 

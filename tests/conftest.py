@@ -15,6 +15,7 @@ env.apply()
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STAFF_TOKEN = "test-staff-token"
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +67,66 @@ def conversation(agent):
     from tests.conversation import Conversation
 
     return Conversation(agent)
+
+
+@pytest.fixture(scope="session")
+def rasa_server(model_path, action_server, db_url, tmp_path_factory):
+    """A real ``rasa run`` (REST channel + HTTP API with a token) on loopback, once per session.
+
+    Yields (base_url, token). Channel tests may extend the credentials through ``server_channels``.
+    """
+    from bot import runtime, serve
+
+    folder = tmp_path_factory.mktemp("rasa")
+    channels = {"rest": {}, serve.RESIDENT_REST: {}, serve.STAFF: {"token": STAFF_TOKEN}}
+    proc, base, token = serve.start_rasa_server(
+        model_path, action_server, folder, channels=channels, extra_env={"BW_DATABASE_URL": db_url}
+    )
+    yield base, token
+    runtime.stop(proc)
+
+
+@pytest.fixture(scope="session")
+def channel_server(model_path, action_server, tmp_path_factory):
+    """One more ``rasa run`` with REST, Telegram and WhatsApp, talking to local fake APIs.
+
+    Yields a :class:`tests.fakes.ChannelServer`; the fakes record every outbound call.
+    """
+    from bot import runtime, serve
+    from tests import fakes
+
+    folder = tmp_path_factory.mktemp("channels")
+    state_db = str(folder / "channels.db")
+    telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
+    graph = fakes.FakeGraphAPI(fakes.WHATSAPP_TOKEN, fakes.WHATSAPP_PHONE_ID).start()
+    tg = {
+        "token": fakes.TELEGRAM_TOKEN,
+        "secret_token": fakes.TELEGRAM_SECRET,
+        "api_base": telegram.base_url,
+        "state_db": state_db,
+    }
+    wa = {
+        "token": fakes.WHATSAPP_TOKEN,
+        "app_secret": fakes.WHATSAPP_APP_SECRET,
+        "verify_token": fakes.WHATSAPP_VERIFY_TOKEN,
+        "phone_number_id": fakes.WHATSAPP_PHONE_ID,
+        "api_base": graph.base_url,
+        "template_name": "",
+        "template_language": "nl",
+        "state_db": state_db,
+    }
+    channels = {
+        "rest": {},
+        "channels.telegram.TelegramInput": tg,
+        "channels.whatsapp.WhatsAppInput": wa,
+    }
+    proc = None
+    try:
+        proc, base, token = serve.start_rasa_server(
+            model_path, action_server, folder, channels=channels
+        )
+        yield fakes.ChannelServer(base, token, telegram, graph, state_db, tg, wa)
+    finally:
+        runtime.stop(proc)
+        telegram.stop()
+        graph.stop()

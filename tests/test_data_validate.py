@@ -1,11 +1,36 @@
-"""`rasa data validate` must be clean on the project's domain and data."""
+"""`rasa data validate` must be clean on the project's domain and data.
+
+Two kinds of Rasa warnings are expected by design and checked more strictly here instead:
+- "utterance X is not used in any story or rule": fine only when the response is used by our
+  action code, a dialogue config file in bot/, or is a form question (utter_ask_<slot>);
+- "intent 'crisis' ... not found in the NLU training data": crisis is set by the safety net,
+  never learned. Every other warning fails the test.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
+import yaml
+
 from bot import env, training
+
+ROOT = env.ROOT
+UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
+
+
+def referenced_responses() -> set[str]:
+    code = "\n".join(
+        p.read_text(encoding="utf8")
+        for p in [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot").glob("*.yml")]
+    )
+    names = set(re.findall(r"utter_[a-z0-9_]+", code))
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        for slot in yaml.safe_load(path.read_text(encoding="utf8")).get("slots") or {}:
+            names.add(f"utter_ask_{slot}")
+    return names
 
 
 def test_rasa_data_validate_is_clean():
@@ -17,14 +42,40 @@ def test_rasa_data_validate_is_clean():
         "data",
         "validate",
         "--config",
-        str(env.ROOT / "config.yml"),
+        str(ROOT / "config.yml"),
         "--domain",
         str(training.DOMAIN),
         "--data",
         *[str(d) for d in training.DATA],
-        "--fail-on-warnings",
     ]
     proc = subprocess.run(
-        cmd, cwd=env.ROOT, env=env.apply(), capture_output=True, text=True, timeout=300
+        cmd, cwd=ROOT, env=env.apply(), capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    output = proc.stdout + proc.stderr
+    warnings = [line for line in output.splitlines() if "UserWarning" in line]
+    allowed = referenced_responses()
+    problems = []
+    for line in warnings:
+        m = UNUSED.search(line)
+        if m and m.group(1) in allowed:
+            continue
+        if (
+            "intent 'crisis' is listed in the domain file, but is not found in the NLU training data"
+            in line
+        ):
+            continue
+        problems.append(line)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_domain_response_is_used_somewhere():
+    used = referenced_responses() | set(
+        re.findall(
+            r"utter_[a-z0-9_]+", (ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf8")
+        )
+    )
+    declared = set()
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        declared |= set(yaml.safe_load(path.read_text(encoding="utf8")).get("responses") or {})
+    assert declared - used == set()

@@ -1,0 +1,208 @@
+"""Quality numbers: NLU cross-validation, held-out accuracy, crisis recall and false alarms.
+
+``python -m bot eval`` writes ``docs/quality.md`` (the sections it owns) and prints the numbers.
+The held-out set (tests/data/nlu_heldout.yml) is never used for training.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from bot import env, training
+
+ROOT = env.ROOT
+HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
+CRISIS = ROOT / "tests" / "data" / "crisis.yml"
+NOT_CRISIS = ROOT / "tests" / "data" / "not_crisis.yml"
+QUALITY = ROOT / "docs" / "quality.md"
+
+
+def heldout_examples() -> list[tuple[str, str]]:
+    data = yaml.safe_load(HELDOUT.read_text(encoding="utf8"))
+    out = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                out.append((line[2:].strip(), block["intent"]))
+    return out
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    """Macro-averaged F1 over the gold labels, from (gold, predicted) pairs."""
+    labels = sorted({g for g, _ in pairs})
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def evaluate_heldout(model: Path) -> dict:
+    from rasa.core.agent import Agent
+
+    from bot.runtime import configure_rasa_logging
+
+    configure_rasa_logging()
+    agent = Agent.load(str(model))
+    examples = heldout_examples()
+
+    async def parse_all() -> list[str]:
+        return [(await agent.parse_message(text))["intent"]["name"] for text, _ in examples]
+
+    predicted = asyncio.run(parse_all())
+    pairs = [(gold, pred) for (_, gold), pred in zip(examples, predicted, strict=False)]
+    errors = [(t, g, p) for (t, g), p in zip(examples, predicted, strict=False) if g != p]
+    return {
+        "n": len(pairs),
+        "accuracy": sum(g == p for g, p in pairs) / len(pairs),
+        "macro_f1": macro_f1(pairs),
+        "errors": errors,
+    }
+
+
+def evaluate_crisis() -> dict:
+    from nlu.crisis import detect
+
+    crisis = yaml.safe_load(CRISIS.read_text(encoding="utf8"))
+    not_crisis = yaml.safe_load(NOT_CRISIS.read_text(encoding="utf8"))
+    missed = [c for c in crisis if detect(c["text"]) is None]
+    per_cat: dict[str, list[int]] = {}
+    for c in crisis:
+        hit = detect(c["text"]) is not None
+        per_cat.setdefault(c["categorie"], [0, 0])
+        per_cat[c["categorie"]][0] += hit
+        per_cat[c["categorie"]][1] += 1
+    ordinary = [x["text"] if isinstance(x, dict) else x for x in not_crisis] + [
+        t for t, _ in heldout_examples()
+    ]
+    alarms = [t for t in ordinary if detect(t) is not None]
+    return {
+        "n": len(crisis),
+        "recall": 1 - len(missed) / len(crisis),
+        "missed": missed,
+        "per_categorie": per_cat,
+        "n_ordinary": len(ordinary),
+        "false_alarms": alarms,
+        "false_alarm_rate": len(alarms) / len(ordinary),
+    }
+
+
+def cross_validate(folds: int = 5) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "nlu",
+            "--nlu",
+            str(ROOT / "nlu"),
+            "--config",
+            str(ROOT / "config.yml"),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            out,
+            "--no-plot",
+            "--disable-plotting",
+        ]
+        t0 = time.monotonic()
+        subprocess.run(cmd, cwd=ROOT, env=env.apply(), check=True, capture_output=True)
+        report = json.loads((Path(out) / "intent_report.json").read_text())
+        return {
+            "folds": folds,
+            "macro_f1": report["macro avg"]["f1-score"],
+            "accuracy": report.get("accuracy"),
+            "seconds": time.monotonic() - t0,
+        }
+
+
+def training_counts() -> tuple[int, int]:
+    intents, n = set(), 0
+    for path in (ROOT / "nlu").glob("*.yml"):
+        for block in (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("nlu", []):
+            if "intent" in block:
+                intents.add(block["intent"])
+                n += sum(
+                    1 for line in block["examples"].splitlines() if line.strip().startswith("- ")
+                )
+    return n, len(intents)
+
+
+def write_report(sections: dict[str, str]) -> None:
+    """Replace our marked sections in docs/quality.md, keeping any others."""
+    QUALITY.parent.mkdir(exist_ok=True)
+    text = (
+        QUALITY.read_text(encoding="utf8")
+        if QUALITY.exists()
+        else "# Quality numbers\n\nMeasured on this project's own machines; regenerate with the commands named in each section.\n"
+    )
+    for key, body in sections.items():
+        start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
+        block = f"{start}\n{body.strip()}\n{end}"
+        if start in text:
+            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+        else:
+            text = text.rstrip() + "\n\n" + block + "\n"
+    QUALITY.write_text(text, encoding="utf8")
+
+
+def run(folds: int = 5, skip_cv: bool = False) -> dict:
+    model = training.ensure_model()
+    n_examples, n_intents = training_counts()
+    held = evaluate_heldout(model)
+    crisis = evaluate_crisis()
+    cv = None if skip_cv else cross_validate(folds)
+    machine = (
+        f"{platform.machine()}, {platform.python_version()}, {__import__('os').cpu_count()} cores"
+    )
+    lines = [
+        "## NLU (`python -m bot eval`)",
+        "",
+        f"Machine: {machine}. Date: {time.strftime('%Y-%m-%d')}.",
+        "",
+        f"- Training data: {n_examples} examples over {n_intents} intents (nlu/*.yml).",
+        f"- Held-out set: {held['n']} messages never used for training: accuracy {held['accuracy']:.3f}, macro-F1 {held['macro_f1']:.3f}.",
+    ]
+    if cv:
+        lines.append(
+            f"- {cv['folds']}-fold cross-validation: intent macro-F1 {cv['macro_f1']:.3f} ({cv['seconds']:.0f} s)."
+        )
+    if held["errors"]:
+        lines += ["", "Held-out errors (text → expected / predicted):", ""]
+        lines += [f'- "{t}" → {g} / {p}' for t, g, p in held["errors"][:40]]
+    crisis_lines = [
+        "## Crisis safety net",
+        "",
+        f"- Crisis test set: {crisis['n']} messages (indirect ones included); recall {crisis['recall']:.3f}"
+        + (
+            " (none missed)."
+            if not crisis["missed"]
+            else f"; missed: {', '.join(m['text'] for m in crisis['missed'])}"
+        ),
+        "- Per category: "
+        + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(crisis["per_categorie"].items()))
+        + ".",
+        f"- False alarms on {crisis['n_ordinary']} ordinary messages (not_crisis set + held-out set): "
+        f"{len(crisis['false_alarms'])} ({crisis['false_alarm_rate']:.1%}).",
+    ]
+    if crisis["false_alarms"]:
+        crisis_lines += [""] + [f'  - "{t}"' for t in crisis["false_alarms"][:20]]
+    write_report({"nlu": "\n".join(lines), "crisis": "\n".join(crisis_lines)})
+    print("\n".join(lines + [""] + crisis_lines))
+    return {"heldout": held, "crisis": crisis, "cv": cv}

@@ -1,0 +1,229 @@
+"""Telegram channel for Rasa, on python-telegram-bot's own client (``telegram.Bot``).
+
+Webhook: ``POST /webhooks/telegram/webhook``, authenticated by Telegram's secret-token header.
+The update is answered with 200 at once and handled in the background (Telegram retries slow
+webhooks). Replies are plain text (no parse mode, so nothing needs escaping), split at 4096
+characters; buttons become an inline keyboard whose callback data is the payload.
+
+Run ``python -m channels.telegram --help`` for polling mode and setting the webhook.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
+from telegram.request import HTTPXRequest
+
+from channels.common import Background, ChannelLog, SeenIds, split_text, texts, utf16_len
+from channels.settings import TelegramSettings
+from channels.store import ChannelStore
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+KEY_PREFIX = "k:"  # callback data that is a short key for a long payload
+OWN_COMMANDS = {"/start": "start", "/help": "help", "/stop": "stop"}
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+log = ChannelLog(__name__)
+
+
+def make_bot(settings: TelegramSettings) -> Bot:
+    """A ``telegram.Bot`` for these settings; ``api_base`` lets tests use a fake Bot API."""
+    return Bot(
+        settings.token,
+        base_url=settings.api_base,
+        request=HTTPXRequest(connection_pool_size=8, read_timeout=15),
+        get_updates_request=HTTPXRequest(read_timeout=40),
+    )
+
+
+def callback_data(payload: str, store: ChannelStore) -> str:
+    """The payload itself when it fits Telegram's 64 bytes, else a stored short key."""
+    fits = len(payload.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+    if payload and fits and not payload.startswith(KEY_PREFIX):
+        return payload
+    return store.short_key(payload, KEY_PREFIX)
+
+
+def resolve_callback(data: str, store: ChannelStore) -> str | None:
+    """The payload behind callback data (None for a short key we no longer know)."""
+    return store.payload(data) if data.startswith(KEY_PREFIX) else data
+
+
+class TelegramOutput(OutputChannel):
+    """Sends Rasa's replies to one chat through ``telegram.Bot``; usable outside a user turn."""
+
+    def __init__(self, bot: Bot, store: ChannelStore) -> None:
+        self.bot = bot
+        self.store = store
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    async def send_typing(self, recipient_id: str) -> None:
+        await self.bot.send_chat_action(chat_id=recipient_id, action=ChatAction.TYPING)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in split_text(text, MessageLimit.MAX_TEXT_LENGTH, utf16_len):
+            await self.bot.send_message(chat_id=recipient_id, text=part)
+        log.debug("telegram.sent", recipient_id)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        parts = split_text(text or texts()["choose"], MessageLimit.MAX_TEXT_LENGTH, utf16_len)
+        for part in parts[:-1]:
+            await self.bot.send_message(chat_id=recipient_id, text=part)
+        keyboard = InlineKeyboardMarkup([[self._button(b)] for b in buttons])
+        await self.bot.send_message(chat_id=recipient_id, text=parts[-1], reply_markup=keyboard)
+
+    def _button(self, button: dict[str, Any]) -> InlineKeyboardButton:
+        title = str(button.get("title") or button.get("payload") or "")
+        if button.get("url"):
+            return InlineKeyboardButton(title, url=button["url"])
+        payload = str(button.get("payload") or title)
+        return InlineKeyboardButton(title, callback_data=callback_data(payload, self.store))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.bot.send_photo(chat_id=recipient_id, photo=image)
+
+
+async def send_to_resident(chat_id: str, text: str) -> None:
+    """Push a text outside a user turn (staff replies), with settings from the environment."""
+    settings = TelegramSettings.from_env()
+    async with make_bot(settings) as bot:
+        await TelegramOutput(bot, ChannelStore(settings.state_db)).send_text_message(chat_id, text)
+
+
+class TelegramHandler:
+    """Turns one ``Update`` into work: our own commands, callbacks, text for Rasa, or a hint."""
+
+    def __init__(self, bot: Bot, store: ChannelStore) -> None:
+        self.bot = bot
+        self.store = store
+        self._ready = False
+
+    async def _output(self) -> TelegramOutput:
+        if not self._ready:  # getMe once: checks the token and caches the bot's user
+            await self.bot.initialize()
+            self._ready = True
+        return TelegramOutput(self.bot, self.store)
+
+    async def handle(self, update: Update, on_new_message: OnNewMessage) -> None:
+        if update.callback_query is not None:
+            await self._callback(update, on_new_message)
+            return
+        msg = update.message  # edited messages, channel posts and the rest: nothing to do
+        if msg is None:
+            return
+        out = await self._output()
+        chat_id = str(msg.chat_id)
+        if msg.text is None:
+            log.info("telegram.not_text", chat_id)
+            await out.send_text_message(chat_id, texts()["only_text"])
+            return
+        text = msg.text.strip()
+        command = text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text[:1] == "/" else ""
+        if command in OWN_COMMANDS:
+            log.info("telegram.command", chat_id, command=command)
+            await out.send_text_message(chat_id, texts()[OWN_COMMANDS[command]])
+            return
+        if command:  # other commands go to Rasa as typed, without the "@botname" suffix
+            text = command + text[len(text.split(maxsplit=1)[0]) :]
+        await self._to_rasa(out, chat_id, text, on_new_message)
+
+    async def _callback(self, update: Update, on_new_message: OnNewMessage) -> None:
+        query = update.callback_query
+        out = await self._output()
+        await self.bot.answer_callback_query(query.id)
+        chat_id = str(query.message.chat.id if query.message else query.from_user.id)
+        payload = resolve_callback(query.data or "", self.store)
+        if not payload:
+            await out.send_text_message(chat_id, texts()["button_expired"])
+            return
+        await self._to_rasa(out, chat_id, payload, on_new_message)
+
+    async def _to_rasa(
+        self, out: TelegramOutput, chat_id: str, text: str, on_new_message: OnNewMessage
+    ) -> None:
+        log.info("telegram.message", chat_id)
+        await out.send_typing(chat_id)
+        await on_new_message(UserMessage(text, out, chat_id, input_channel="telegram"))
+
+
+class TelegramInput(InputChannel):
+    """Rasa input channel ``channels.telegram.TelegramInput`` (webhook mode)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(TelegramSettings.from_credentials(credentials))
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        if not settings.token or not settings.secret_token:
+            raise RasaException(
+                "Telegram-webhook geweigerd: token en secret_token zijn allebei nodig "
+                "(TELEGRAM_TOKEN, TELEGRAM_SECRET_TOKEN)."
+            )
+        self.settings = settings
+        self.store = ChannelStore(settings.state_db)
+        self.bot = make_bot(settings)
+        self.handler = TelegramHandler(self.bot, self.store)
+        self.seen = SeenIds()
+        self.background = Background(log)
+
+    def get_output_channel(self) -> OutputChannel:
+        return TelegramOutput(self.bot, self.store)
+
+    def _authorized(self, request: Request) -> bool:
+        given = request.headers.get(SECRET_HEADER, "")
+        return hmac.compare_digest(given.encode(), self.settings.secret_token.encode())
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        bp = Blueprint("telegram_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self._authorized(request):
+                log.warning("telegram.forbidden")
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                data = json.loads(request.body or b"")
+                if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                    raise ValueError("not an update")
+                update = Update.de_json(data, self.bot)
+            except Exception:  # malformed JSON or not an Update: the sender's problem
+                log.warning("telegram.bad_request")
+                return response.json({"error": "bad request"}, status=400)
+            if not self.seen.seen_before(str(update.update_id)):
+                self.background.spawn(self.handler.handle(update, on_new_message))
+            return response.json({"ok": True})
+
+        return bp
+
+
+if __name__ == "__main__":
+    import sys
+
+    from channels.telegram_cli import main
+
+    sys.exit(main())

@@ -1,0 +1,364 @@
+"""WhatsApp Cloud API channel for Rasa.
+
+Webhook: ``GET /webhooks/whatsapp/webhook`` answers Meta's verification handshake; ``POST``
+checks ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the app secret), answers 200 at
+once and handles the messages in the background. Meta retries deliveries, so message ids are
+de-duplicated in a bounded in-memory LRU (a restart forgets them; a retry after a restart is rare
+and at worst answered twice).
+
+Replies go out through the Graph API (``POST /{phone_number_id}/messages``). WhatsApp only allows
+free-form messages within 24 hours of the resident's last message; outside that window we send the
+configured template, or, without one, keep the message in the outbox (``channels.store``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
+from channels.settings import WhatsAppSettings
+from channels.store import ChannelStore
+
+TEXT_LIMIT = 4096  # text message body
+BODY_LIMIT = 1024  # interactive message body
+BUTTON_TITLE = 20
+ROW_TITLE = 24
+ROW_DESCRIPTION = 72
+MAX_BUTTONS = 3
+MAX_ROWS = 10
+REPLY_ID_LIMIT = 200  # list row ids (button reply ids allow 256): one limit for both
+WINDOW_SECONDS = 24 * 3600
+KEY_PREFIX = "k:"
+CHANNEL = "whatsapp"
+IGNORED_TYPES = {"reaction", "system"}
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+log = ChannelLog(__name__)
+
+
+def signature(app_secret: str, body: bytes) -> str:
+    """The ``X-Hub-Signature-256`` value Meta sends for ``body``."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends to one resident through the Graph API; also usable outside a user turn (staff)."""
+
+    def __init__(
+        self,
+        settings: WhatsAppSettings | None = None,
+        store: ChannelStore | None = None,
+        client: httpx.AsyncClient | None = None,
+        keep_undelivered: bool = True,
+    ) -> None:
+        self.settings = settings or WhatsAppSettings.from_env()
+        self.store = store or ChannelStore(self.settings.state_db)
+        self.client = client
+        self.keep_undelivered = keep_undelivered  # False: the caller keeps it (staff outbox)
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    def in_window(self, recipient_id: str) -> bool:
+        """Did the resident write to us in the last 24 hours?"""
+        last = self.store.last_inbound(CHANNEL, recipient_id)
+        return last is not None and time.time() - last < WINDOW_SECONDS
+
+    def reply_id(self, payload: str) -> str:
+        fits = len(payload) <= REPLY_ID_LIMIT and not payload.startswith(KEY_PREFIX)
+        return payload if payload and fits else self.store.short_key(payload, KEY_PREFIX)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_text(recipient_id, text)
+
+    async def send_text(self, recipient_id: str, text: str) -> bool:
+        """Send text (split at 4096); True when it was delivered, not kept or templated."""
+        return await self._deliver(
+            recipient_id, [_text(p) for p in split_text(text, TEXT_LIMIT)], text
+        )
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        bodies: list[dict[str, Any]] = []
+        body = text or texts()["choose"]
+        if len(body) > BODY_LIMIT:  # interactive bodies are short: text first, then the choice
+            bodies += [_text(part) for part in split_text(body, TEXT_LIMIT)]
+            body = texts()["choose"]
+        options = [
+            (str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
+            for b in buttons
+        ]
+        if len(options) <= MAX_BUTTONS:
+            bodies.append(self._buttons(body, options))
+        else:
+            for i in range(0, len(options), MAX_ROWS):
+                bodies.append(
+                    self._list(body if i == 0 else texts()["choose"], options[i : i + 10])
+                )
+        await self._deliver(recipient_id, bodies, text)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._deliver(recipient_id, [{"type": "image", "image": {"link": image}}], image)
+
+    def _buttons(self, body: str, options: list[tuple[str, str]]) -> dict[str, Any]:
+        return {
+            "type": "interactive",
+            "interactive": {
+                "type": "button",
+                "body": {"text": body},
+                "action": {
+                    "buttons": [
+                        {
+                            "type": "reply",
+                            "reply": {"id": self.reply_id(p), "title": truncate(t, BUTTON_TITLE)},
+                        }
+                        for t, p in options
+                    ]
+                },
+            },
+        }
+
+    def _list(self, body: str, options: list[tuple[str, str]]) -> dict[str, Any]:
+        rows = []
+        for title, payload in options:
+            row = {"id": self.reply_id(payload), "title": truncate(title, ROW_TITLE)}
+            if len(title) > ROW_TITLE:  # the full title still fits in the description
+                row["description"] = truncate(title, ROW_DESCRIPTION)
+            rows.append(row)
+        return {
+            "type": "interactive",
+            "interactive": {
+                "type": "list",
+                "body": {"text": body},
+                "action": {
+                    "button": truncate(texts()["list_button"], BUTTON_TITLE),
+                    "sections": [{"rows": rows}],
+                },
+            },
+        }
+
+    async def _deliver(self, recipient_id: str, bodies: list[dict[str, Any]], text: str) -> bool:
+        """Send inside the 24-hour window; outside it, the template or the outbox.
+        True only when the message itself (not just a template) was delivered."""
+        if not self.in_window(recipient_id):
+            await self._outside_window(recipient_id, text)
+            return False
+        for body in bodies:
+            if not await self._post(recipient_id, body):
+                self._keep(recipient_id, text, "send_failed")
+                return False
+        return True
+
+    def _keep(self, recipient_id: str, text: str, reason: str) -> None:
+        if self.keep_undelivered:
+            self.store.add_outbox(CHANNEL, recipient_id, text, reason)
+
+    async def _outside_window(self, recipient_id: str, text: str) -> None:
+        s = self.settings
+        if not s.template_name:
+            log.warning("whatsapp.outside_24h.no_template.undelivered", recipient_id)
+            self._keep(recipient_id, text, "outside_24h")
+            return
+        template = {"name": s.template_name, "language": {"code": s.template_language}}
+        if await self._post(recipient_id, {"type": "template", "template": template}):
+            log.info("whatsapp.outside_24h.template_sent", recipient_id)
+            self._keep(recipient_id, text, "outside_24h_template_sent")
+        else:
+            self._keep(recipient_id, text, "send_failed")
+
+    async def _post(self, recipient_id: str, body: dict[str, Any]) -> bool:
+        s = self.settings
+        url = f"{s.api_base.rstrip('/')}/{s.phone_number_id}/messages"
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+        payload.update(to=recipient_id, **body)
+        headers = {"Authorization": f"Bearer {s.token}"}
+        try:
+            if self.client is not None:
+                resp = await self.client.post(url, json=payload, headers=headers, timeout=15)
+            else:
+                async with httpx.AsyncClient(timeout=15) as client:
+                    resp = await client.post(url, json=payload, headers=headers)
+        except httpx.HTTPError as exc:
+            log.warning("whatsapp.send.failed", recipient_id, error=type(exc).__name__)
+            return False
+        if resp.status_code >= 400:
+            code = _error_code(resp)
+            log.warning("whatsapp.send.failed", recipient_id, status=resp.status_code, code=code)
+            return False
+        log.debug("whatsapp.sent", recipient_id, type=body["type"])
+        return True
+
+
+class UndeliveredError(RuntimeError):
+    """The message could not be delivered now (outside 24 hours, or the API refused it)."""
+
+
+async def send_to_resident(recipient_id: str, text: str) -> None:
+    """Push a text outside a user turn (staff replies), with settings from the environment.
+    Raises :class:`UndeliveredError` so the caller queues it; a template invitation is still
+    sent when the 24-hour window is closed and a template is configured."""
+    if not await WhatsAppOutput(keep_undelivered=False).send_text(recipient_id, text):
+        raise UndeliveredError("WhatsApp: bericht niet afgeleverd")
+
+
+def _text(body: str) -> dict[str, Any]:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+def _error_code(resp: httpx.Response) -> Any:
+    try:
+        return resp.json().get("error", {}).get("code")
+    except (ValueError, AttributeError):
+        return None
+
+
+@dataclass
+class Inbound:
+    """One resident message from a webhook: ``text`` is None for types we cannot read."""
+
+    sender: str
+    message_id: str
+    kind: str
+    text: str | None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def parse_messages(data: dict[str, Any], phone_number_id: str) -> Iterator[Inbound]:
+    """The resident messages in a webhook body (``statuses`` and other numbers are skipped)."""
+    for entry in _dicts(data.get("entry")):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value")
+            if not isinstance(value, dict):
+                continue
+            meta = value.get("metadata") or {}
+            if isinstance(meta, dict) and meta.get("phone_number_id") not in (
+                None,
+                phone_number_id,
+            ):
+                continue
+            for msg in _dicts(value.get("messages")):
+                sender, mid, kind = msg.get("from"), msg.get("id"), msg.get("type")
+                if sender and mid and kind not in IGNORED_TYPES:
+                    yield Inbound(str(sender), str(mid), str(kind), _message_text(msg))
+
+
+def _message_text(msg: dict[str, Any]) -> str | None:
+    part = msg.get(msg.get("type") or "")
+    if not isinstance(part, dict):
+        return None
+    if msg["type"] == "text":
+        return part.get("body") or None
+    if msg["type"] == "interactive":
+        reply = part.get("button_reply") or part.get("list_reply") or {}
+        return reply.get("id") if isinstance(reply, dict) else None
+    if msg["type"] == "button":  # quick-reply button of a template
+        return part.get("payload") or part.get("text") or None
+    return None
+
+
+class WhatsAppInput(InputChannel):
+    """Rasa input channel ``channels.whatsapp.WhatsAppInput``."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(WhatsAppSettings.from_credentials(credentials))
+
+    def __init__(self, settings: WhatsAppSettings) -> None:
+        if settings.missing:
+            raise RasaException(
+                f"WhatsApp niet ingesteld: {', '.join(settings.missing)} ontbreekt."
+            )
+        self.settings = settings
+        self.store = ChannelStore(settings.state_db)
+        self.seen = SeenIds()
+        self.background = Background(log)
+
+    def get_output_channel(self) -> OutputChannel:
+        return WhatsAppOutput(self.settings, self.store)
+
+    def _resolve(self, text: str, kind: str) -> str | None:
+        if kind == "interactive" and text.startswith(KEY_PREFIX):
+            return self.store.payload(text)
+        return text
+
+    async def _handle(self, messages: list[Inbound], on_new_message: OnNewMessage) -> None:
+        out = WhatsAppOutput(self.settings, self.store)
+        for msg in messages:
+            text = self._resolve(msg.text, msg.kind) if msg.text else None
+            log.info("whatsapp.message", msg.sender, type=msg.kind)
+            if text is None:
+                key = "only_text" if msg.text is None else "button_expired"
+                await out.send_text_message(msg.sender, texts()[key])
+                continue
+            await on_new_message(
+                UserMessage(text, out, msg.sender, input_channel=CHANNEL, message_id=msg.message_id)
+            )
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        bp = Blueprint("whatsapp_webhook", __name__)
+        s = self.settings
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            token = request.args.get("hub.verify_token") or ""
+            ok = request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
+                token.encode(), s.verify_token.encode()
+            )
+            if not ok:
+                log.warning("whatsapp.verify.forbidden")
+                return response.text("forbidden", status=403)
+            return response.text(request.args.get("hub.challenge") or "")
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            given = request.headers.get("X-Hub-Signature-256", "")
+            if not hmac.compare_digest(given.encode(), signature(s.app_secret, body).encode()):
+                log.warning("whatsapp.signature.forbidden")
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return response.json({"error": "bad request"}, status=400)
+            if not isinstance(data, dict):
+                return response.json({"error": "bad request"}, status=400)
+            fresh = [
+                m
+                for m in parse_messages(data, s.phone_number_id)
+                if not self.seen.seen_before(m.message_id)
+            ]
+            for m in fresh:  # the 24-hour window starts at the resident's message
+                self.store.record_inbound(CHANNEL, m.sender)
+            if fresh:
+                self.background.spawn(self._handle(fresh, on_new_message))
+            return response.json({"ok": True})
+
+        return bp

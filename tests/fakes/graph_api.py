@@ -1,0 +1,64 @@
+"""Fake WhatsApp Cloud (Graph) API: ``POST /v20.0/<phone_number_id>/messages`` with a Bearer
+token; records the JSON bodies and answers like Meta does."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from typing import Any
+
+from tests.fakes.base import Call, FakeServer
+
+PATH = re.compile(r"^/(?P<version>v\d+\.\d+)/(?P<phone>[^/]+)/messages$")
+
+
+class FakeGraphAPI(FakeServer):
+    def __init__(self, token: str, phone_number_id: str, version: str = "v20.0") -> None:
+        super().__init__()
+        self.token = token
+        self.phone_number_id = phone_number_id
+        self.version = version
+        self.base_url = f"{self.url}/{version}"
+        self._ids = itertools.count(1)
+
+    def route(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+        match = PATH.match(path.split("?", 1)[0])
+        if verb != "POST" or not match or match["version"] != self.version:
+            return 404, _error("Unknown path components", 2500)
+        auth = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+        if auth != f"Bearer {self.token}":
+            return 401, _error("Invalid OAuth access token.", 190)
+        if match["phone"] != self.phone_number_id:
+            return 400, _error("Unsupported post request.", 100)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return 400, _error("Invalid JSON", 100)
+        if data.get("messaging_product") != "whatsapp" or not data.get("to"):
+            return 400, _error("(#100) Invalid parameter", 100)
+        self.record(Call(data.get("type", "text"), data, headers))
+        wamid = f"wamid.fake{next(self._ids):08d}"
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": data["to"], "wa_id": data["to"]}],
+            "messages": [{"id": wamid}],
+        }
+
+    def sent_to(self, recipient: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.recorded(lambda c: c.params.get("to") == recipient)]
+
+    @staticmethod
+    def texts(bodies: list[dict[str, Any]]) -> list[str]:
+        """Visible text of sent messages: text bodies and interactive bodies."""
+        out = []
+        for b in bodies:
+            if b["type"] == "text":
+                out.append(b["text"]["body"])
+            elif b["type"] == "interactive":
+                out.append(b["interactive"]["body"]["text"])
+        return out
+
+
+def _error(message: str, code: int) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "OAuthException", "code": code}}
