@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -71,6 +72,10 @@ def ensure_model(force: bool = False) -> Path:
     from nlu import generate  # noqa: PLC0415 - keeps `bot` importable without rasa
 
     generate.write_generated()
+    pinned = os.environ.get("BW_MODEL")
+    if pinned and not force:
+        # For quick local iteration on code that does not change the model.
+        return Path(pinned).resolve()
     target = model_path()
     if target.exists() and not force:
         return target
@@ -88,7 +93,9 @@ def ensure_model(force: bool = False) -> Path:
             check=True,
         )
         print(f"Model klaar in {time.monotonic() - start:.0f} s.", flush=True)
-    for old in MODELS.glob("bestaanswijzer-*.tar.gz"):
+    # Keep the three newest models: a parallel session may still be loading an older one.
+    models = sorted(MODELS.glob("bestaanswijzer-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-3]:
         if old != target:
             old.unlink(missing_ok=True)
     return target
