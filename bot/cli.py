@@ -35,32 +35,51 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    from bot import runtime, training
+def _start_server(port: int | None) -> tuple[list, str, dict]:
+    """Knowledge base, model, action server and ``rasa run`` with every configured channel."""
+    from bot import runtime, serve, training
 
     runtime.ensure_knowledge()
     model = training.ensure_model()
-    proc = None
+    procs: list = []
+    actions, url = runtime.start_action_server()
+    procs.append(actions)
+    channels = serve.channel_credentials()
+    rasa, base, _ = serve.start_rasa_server(
+        model, url, runtime.VAR, port=port or runtime.free_port(), channels=channels
+    )
+    procs.append(rasa)
+    return procs, base, channels
+
+
+def _announce(base: str, channels: dict) -> None:
+    """Say at start which channels this run serves (Telegram/WhatsApp only when configured)."""
+    from bot import serve
+
+    print(f"Server: {base}", flush=True)
+    for line in serve.describe_channels(base, channels):
+        print(f"  - {line}", flush=True)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.chat import chat
+
+    procs: list = []
     try:
         t0 = time.monotonic()
-        proc, url = runtime.start_action_server()
-        runtime.configure_rasa_logging()
-        from rasa.core.tracker_store import SQLTrackerStore
-
-        from bot.chat import chat
-
-        runtime.VAR.mkdir(exist_ok=True)
-        store = SQLTrackerStore(dialect="sqlite", db=str(runtime.VAR / "tracker.db"))
-        agent = runtime.load_agent(model, url, tracker_store=store)
+        procs, base, channels = _start_server(args.port)
+        _announce(base, channels)
         print(
             f"Klaar in {time.monotonic() - t0:.1f} s. Ik ben Bestaanswijzer, een computer die je de weg wijst bij geldzorgen.",
             flush=True,
         )
-        asyncio.run(chat(agent))
+        asyncio.run(chat(base))
     except KeyboardInterrupt:
         print("\nTot ziens!")
     finally:
-        runtime.stop(proc)
+        for proc in reversed(procs):
+            runtime.stop(proc)
     return 0
 
 
@@ -72,27 +91,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot import runtime, serve, training
+    from bot import runtime
 
-    runtime.ensure_knowledge()
-    model = training.ensure_model()
-    actions = rasa = None
+    procs: list = []
     try:
-        actions, url = runtime.start_action_server()
-        channels = serve.channel_credentials()
-        rasa, base, _ = serve.start_rasa_server(
-            model, url, runtime.VAR, port=args.port, channels=channels
-        )
-        print(
-            f"Bestaanswijzer luistert op {base} (kanalen: {', '.join(channels)}). Stoppen: Ctrl-C.",
-            flush=True,
-        )
-        rasa.wait()
+        procs, base, channels = _start_server(args.port)
+        _announce(base, channels)
+        print("Stoppen: Ctrl-C.", flush=True)
+        procs[-1].wait()
     except KeyboardInterrupt:
         print("\nGestopt.")
     finally:
-        runtime.stop(rasa)
-        runtime.stop(actions)
+        for proc in reversed(procs):
+            runtime.stop(proc)
     return 0
 
 
@@ -120,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="model trainen als de invoer veranderde")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_train)
-    sub.add_parser("chat", help="chat in de terminal (standaard)").set_defaults(func=cmd_chat)
+    p = sub.add_parser("chat", help="chat in de terminal (standaard)")
+    p.add_argument("--port", type=int, default=None, help="standaard: een vrije poort")
+    p.set_defaults(func=cmd_chat)
     p = sub.add_parser("serve", help="HTTP-server: REST en (indien ingesteld) Telegram/WhatsApp")
     p.add_argument("--port", type=int, default=5005)
     p.set_defaults(func=cmd_serve)

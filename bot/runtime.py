@@ -11,9 +11,10 @@ import urllib.request
 from pathlib import Path
 
 from bot import env
+from knowledge.db import var_dir
 
 ROOT = env.ROOT
-VAR = ROOT / "var"
+VAR = var_dir()
 
 
 def free_port() -> int:

@@ -140,3 +140,25 @@ def start_rasa_server(
     base = f"http://127.0.0.1:{port}"
     runtime.wait_http(base + "/", timeout=240, proc=proc)
     return proc, base, token
+
+
+_CHANNEL_LABELS = {
+    "rest": ("REST (Rasa-protocol)", "/webhooks/rest/webhook"),
+    RESIDENT_REST: ("REST voor bewoners en de terminal", "/webhooks/bw/webhook"),
+    STAFF: ("medewerker-API (token in var/staff_token of BW_STAFF_TOKEN)", "/webhooks/staff/cases"),
+    "channels.telegram.TelegramInput": ("Telegram-webhook", "/webhooks/telegram/webhook"),
+    "channels.whatsapp.WhatsAppInput": ("WhatsApp-webhook", "/webhooks/whatsapp/webhook"),
+}
+
+
+def describe_channels(base: str, channels: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per served channel with its URL, and a note for Telegram/WhatsApp when off."""
+    lines = []
+    for key in channels:
+        label, path = _CHANNEL_LABELS.get(key, (key, ""))
+        lines.append(f"{label}: {base}{path}")
+    if "channels.telegram.TelegramInput" not in channels:
+        lines.append("Telegram: uit (zet TELEGRAM_TOKEN en TELEGRAM_SECRET_TOKEN, zie README)")
+    if "channels.whatsapp.WhatsAppInput" not in channels:
+        lines.append("WhatsApp: uit (zet de WHATSAPP_*-instellingen, zie README)")
+    return lines

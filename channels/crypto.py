@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import os
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "secret.key"
+from knowledge.db import var_dir
+
+KEY_FILE = var_dir() / "secret.key"
 
 
 @lru_cache(maxsize=1)

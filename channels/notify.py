@@ -11,10 +11,11 @@ import asyncio
 import datetime as dt
 import logging
 import os
-from pathlib import Path
+
+from knowledge.db import var_dir
 
 logger = logging.getLogger(__name__)
-LOG_FILE = Path(__file__).resolve().parent.parent / "var" / "notifications.log"
+LOG_FILE = var_dir() / "notifications.log"
 
 
 def message_for(case_id: int, reden: str) -> str:

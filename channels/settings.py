@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.db import var_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STATE_DB = ROOT / "var" / "channels.db"
+DEFAULT_STATE_DB = var_dir() / "channels.db"
 TELEGRAM_DEFAULT_API = "https://api.telegram.org/bot"
 WHATSAPP_DEFAULT_API = "https://graph.facebook.com/v20.0"
 

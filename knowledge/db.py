@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = ROOT / "var" / "bestaanswijzer.db"
+
+
+def var_dir() -> Path:
+    """Where local state lives (databases, keys, logs): ``BW_VAR_DIR`` or ``var/`` in the repo."""
+    return Path(os.environ.get("BW_VAR_DIR") or ROOT / "var")
+
+
+DEFAULT_DB_PATH = var_dir() / "bestaanswijzer.db"
 
 
 def database_url() -> str:
