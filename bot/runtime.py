@@ -53,13 +53,20 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = N
 
 
 def start_action_server(
-    port: int | None = None, extra_env: dict[str, str] | None = None
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    log_path: Path | None = None,
+    wait: bool = True,
 ) -> tuple[subprocess.Popen, str]:
-    """Start the rasa-sdk action server on loopback; return the process and its webhook URL."""
+    """Start the rasa-sdk action server on loopback; return the process and its webhook URL.
+
+    ``log_path`` defaults to ``var/actions.log``; ``wait=False`` skips the health check so
+    several servers can start in parallel (the scale-out setup).
+    """
     port = port or int(os.environ.get("BW_ACTION_PORT", "0")) or free_port()
     environ = {**env.apply(), **(extra_env or {})}
     VAR.mkdir(exist_ok=True)
-    log = open(VAR / "actions.log", "ab")  # noqa: SIM115 - lives as long as the process
+    log = open(log_path or VAR / "actions.log", "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "--quiet"],
         cwd=ROOT,
@@ -68,7 +75,8 @@ def start_action_server(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    wait_http(f"http://127.0.0.1:{port}/health", timeout=90, proc=proc)
+    if wait:
+        wait_http(f"http://127.0.0.1:{port}/health", timeout=90, proc=proc)
     return proc, f"http://127.0.0.1:{port}/webhook"
 
 

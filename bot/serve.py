@@ -18,12 +18,26 @@ import yaml
 from bot import env, runtime
 
 
-def write_endpoints(action_url: str, folder: Path, tracker_db: Path | None = None) -> Path:
-    """endpoints.yml: our action server and a SQL tracker store (SQLite by default)."""
+def write_endpoints(
+    action_url: str,
+    folder: Path,
+    tracker_db: Path | None = None,
+    tracker_store: dict[str, Any] | None = None,
+    lock_store: dict[str, Any] | None = None,
+) -> Path:
+    """endpoints.yml: our action server and a SQL tracker store (SQLite by default).
+
+    The scale-out setup (bot/scale.py) passes a PostgreSQL ``tracker_store`` and a Redis
+    ``lock_store``; without them Rasa keeps its in-memory lock store (one process).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     tracker_url = os.environ.get("BW_TRACKER_DB")
     data: dict[str, Any] = {"action_endpoint": {"url": action_url}}
-    if tracker_url is None:
+    if lock_store is not None:
+        data["lock_store"] = lock_store
+    if tracker_store is not None:
+        data["tracker_store"] = tracker_store
+    elif tracker_url is None:
         data["tracker_store"] = {
             "type": "SQL",
             "dialect": "sqlite",
@@ -123,10 +137,16 @@ def start_rasa_server(
     extra_env: dict[str, str] | None = None,
     log_name: str = "rasa.log",
 ) -> tuple[subprocess.Popen, str, str]:
-    """Start ``rasa run``; return the process, its base URL and the API token."""
+    """Start ``rasa run``; return the process, its base URL and the API token.
+
+    ``endpoints`` overrides the generated endpoints.yml (scale-out); ``wait=False`` returns at
+    once so several instances can load their model in parallel (then call ``runtime.wait_http``).
+    """
+    endpoints: Path | None = None,
+    wait: bool = True,
     port = port or runtime.free_port()
     token = token or os.environ.get("BW_RASA_TOKEN") or secrets.token_urlsafe(24)
-    endpoints = write_endpoints(action_url, folder)
+    endpoints = endpoints or write_endpoints(action_url, folder)
     credentials = write_credentials(folder, channels)
     log = open(folder / log_name, "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
@@ -138,7 +158,8 @@ def start_rasa_server(
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    runtime.wait_http(base + "/", timeout=240, proc=proc)
+    if wait:
+        runtime.wait_http(base + "/", timeout=240, proc=proc)
     return proc, base, token
 
 

@@ -18,6 +18,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STAFF_TOKEN = "test-staff-token"
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "scale: scale-out test (PostgreSQL, Redis, nginx); runs with BW_SCALE_TESTS=1"
+    )
+
+
 @pytest.fixture(scope="session")
 def db_url(tmp_path_factory) -> str:
     """A fresh SQLite knowledge database with all shipped content, used by the whole session."""
