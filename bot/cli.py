@@ -5,7 +5,7 @@ train   train (``--force`` to retrain)
 chat    the embedded default: knowledge base, model, action server and a terminal chat
 serve   HTTP server on 127.0.0.1: REST, and Telegram/WhatsApp when configured
 eval    NLU cross-validation, held-out accuracy, crisis recall -> docs/quality.md
-bench   measure model load, reply latency, memory and knowledge search
+bench   speed, memory, load test and a baseline -> docs/quality.md
 kb      knowledge-base commands (validate, load, search, stats, bench)
 """
 
@@ -86,7 +86,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot import bench
 
-    bench.run(rounds=args.rounds)
+    bench.run(
+        rounds=args.rounds,
+        load_users=args.users,
+        load_messages=args.messages,
+        train=not args.no_train,
+        scale=args.scale,
+    )
     return 0
 
 
@@ -140,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="meet laadtijd, antwoordtijd en geheugen")
     p.add_argument("--rounds", type=int, default=10)
     p.set_defaults(func=cmd_bench)
+    p.add_argument("--users", type=int, default=50, help="load test: residents at once")
+    p.add_argument("--messages", type=int, default=20, help="load test: messages each")
+    p.add_argument("--no-train", action="store_true", help="skip timing a cold training")
+    p.add_argument("--scale", action="store_true", help="also measure the scale-out setup")
     p = sub.add_parser("eval", help="NLU-kwaliteit en crisis-recall naar docs/quality.md")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--skip-cv", action="store_true")
