@@ -1,7 +1,7 @@
 # Bestaanswijzer. The two commands from the README:
 #   make run    set up and chat with the assistant in the terminal (SQLite, no accounts)
 #   make test   set up and run all tests (what CI runs)
-.PHONY: run test setup train lint format kb-validate bench clean
+.PHONY: run test setup train lint format kb-validate bench scale scale-stop clean
 
 run:
 	bash scripts/run.sh
@@ -26,6 +26,12 @@ kb-validate:
 
 bench:
 	bash scripts/setup.sh && .venv/bin/python -m bot bench
+
+scale:       # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (docs/deploy.md)
+	bash scripts/scale.sh start
+
+scale-stop:
+	bash scripts/scale.sh stop
 
 clean:
 	rm -rf models .rasa var nlu/generated .pytest_cache
