@@ -154,7 +154,9 @@ class ActionZoekHulp(Action):
         gem, sd, naam = find_place(text)
         where = gem or gemeente(tracker)
         stadsdeel = sd or tracker.get_slot("stadsdeel")
-        hits = kb().search(text, kind="dienst", gemeente=where, stadsdeel=stadsdeel, limit=3)
+        hits = kb().search(
+            text, kind="dienst", gemeente=where, stadsdeel=stadsdeel, limit=3, record_miss=True
+        )
         services = [
             s for s in (kb().service(h.ref) for h in hits) if s and not s.alleen_via_professional
         ]

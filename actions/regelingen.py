@@ -15,7 +15,11 @@ from knowledge.answers import meenemen_list, resident_fields, staff_fields
 def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Say honestly that we don't know which regulation, and offer close matches as buttons."""
     text = last_text(tracker)
-    hits = kb().search(text, kind="regeling", gemeente=gemeente(tracker), limit=3) if text else []
+    hits = (
+        kb().search(text, kind="regeling", gemeente=gemeente(tracker), limit=3, record_miss=True)
+        if text
+        else []
+    )
     dispatcher.utter_message(response="utter_regeling_onbekend")
     if hits:
         buttons = [{"title": h.naam, "payload": f"wat is {h.naam.lower()}"} for h in hits]

@@ -7,6 +7,7 @@ serve   HTTP server on 127.0.0.1: REST, and Telegram/WhatsApp when configured
 eval    NLU cross-validation, held-out accuracy, crisis recall -> docs/quality.md
 bench   speed, memory, load test and a baseline -> docs/quality.md
 kb      knowledge-base commands (validate, load, search, stats, bench)
+staff   console accounts (add, list, remove, password)
 """
 
 from __future__ import annotations
@@ -155,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-cv", action="store_true")
     p.set_defaults(func=cmd_eval)
     kb_parser(sub.add_parser("kb", help="kennisbank"))
+    from channels.staff_cli import build_parser as staff_parser
+
+    staff_parser(sub.add_parser("staff", help="accounts voor de medewerkersconsole"))
     return parser
 
 

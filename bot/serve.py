@@ -50,6 +50,7 @@ def write_endpoints(
 
 RESIDENT_REST = "channels.resident_rest.ResidentRestInput"
 STAFF = "channels.staff.StaffInput"
+CONSOLE = "channels.console.ConsoleInput"
 
 
 def staff_token() -> str:
@@ -73,6 +74,7 @@ def channel_credentials() -> dict[str, dict[str, Any]]:
         "rest": {},
         RESIDENT_REST: {},
         STAFF: {"token": staff_token()},
+        CONSOLE: {},
     }
     try:
         from channels.settings import (
@@ -167,6 +169,7 @@ _CHANNEL_LABELS = {
     "rest": ("REST (Rasa-protocol)", "/webhooks/rest/webhook"),
     RESIDENT_REST: ("REST voor bewoners en de terminal", "/webhooks/bw/webhook"),
     STAFF: ("medewerker-API (token in var/staff_token of BW_STAFF_TOKEN)", "/webhooks/staff/cases"),
+    CONSOLE: ("medewerkersconsole (account: python -m bot staff add <naam>)", "/webhooks/console/"),
     "channels.telegram.TelegramInput": ("Telegram-webhook", "/webhooks/telegram/webhook"),
     "channels.whatsapp.WhatsAppInput": ("WhatsApp-webhook", "/webhooks/whatsapp/webhook"),
 }

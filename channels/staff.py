@@ -27,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.cases import CaseError, default_store
+from channels.cases import TAKEN, CaseError, CaseView, default_store
 from channels.delivery import deliver
 from nlu.pii import mask
 
@@ -64,6 +64,74 @@ async def transcript(agent: Any, sender_id: str, limit: int = 50) -> list[dict[s
                 }
             )
     return lines[-limit:]
+
+
+class StaffActionError(Exception):
+    """A staff action that cannot be done; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _case_error(exc: CaseError) -> StaffActionError:
+    return StaffActionError(409 if "onbekend" not in str(exc) else 404, str(exc))
+
+
+async def case_detail(agent: Any, case_id: int) -> dict[str, Any]:
+    """A case with its masked transcript and what staff wrote."""
+    store = default_store()
+    case = store.get(case_id)
+    if case is None:
+        raise StaffActionError(404, "onbekende case")
+    return {
+        **case.public(),
+        "transcript": await transcript(agent, case.sender_id),
+        "notities": store.notes(case_id),
+    }
+
+
+async def take_case(agent: Any, case_id: int, staff: str) -> CaseView:
+    """Take a waiting case; the bot pauses for that conversation."""
+    try:
+        case = default_store().take(case_id, staff[:100] or "medewerker")
+    except CaseError as exc:
+        raise _case_error(exc) from exc
+    await _append(agent, case.sender_id, ConversationPaused())
+    return case
+
+
+async def reply_to_case(agent: Any, case_id: int, text: Any, author: str | None = None) -> str:
+    """Send staff's reply to the resident's own channel; returns 'push' or 'outbox'."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+        raise StaffActionError(400, f"'tekst' ontbreekt of is langer dan {MAX_REPLY} tekens")
+    store = default_store()
+    case = store.get(case_id)
+    if case is None:
+        raise StaffActionError(404, "onbekende case")
+    if case.state != TAKEN:
+        raise StaffActionError(409, "neem de case eerst aan")
+    store.add_note(case_id, author or case.taken_by or "medewerker", mask(text))
+    await _append(agent, case.sender_id, BotUttered(text, metadata={"staff": True}))
+    return await deliver(store, case.channel, case.sender_id, text)
+
+
+async def close_case(agent: Any, case_id: int) -> CaseView:
+    """Close a case; the bot resumes and tells the resident."""
+    store = default_store()
+    try:
+        case = store.close(case_id)
+    except CaseError as exc:
+        raise _case_error(exc) from exc
+    await _append(
+        agent,
+        case.sender_id,
+        ConversationResumed(),
+        ActionExecuted("action_listen"),
+        BotUttered(RESUME_TEXT),
+    )
+    await deliver(store, case.channel, case.sender_id, RESUME_TEXT)
+    return case
 
 
 class StaffInput(InputChannel):
@@ -113,17 +181,10 @@ class StaffInput(InputChannel):
         @bp.route("/cases/<case_id:int>", methods=["GET"])
         @authorised
         async def get_case(request: Request, case_id: int) -> HTTPResponse:
-            case = store().get(case_id)
-            if case is None:
-                return _error(404, "onbekende case")
-            agent = request.app.ctx.agent
-            return response.json(
-                {
-                    **case.public(),
-                    "transcript": await transcript(agent, case.sender_id),
-                    "notities": store().notes(case_id),
-                }
-            )
+            try:
+                return response.json(await case_detail(request.app.ctx.agent, case_id))
+            except StaffActionError as exc:
+                return _error(exc.status, str(exc))
 
         @bp.route("/cases/<case_id:int>/take", methods=["POST"])
         @authorised
@@ -131,12 +192,11 @@ class StaffInput(InputChannel):
             body = body_of(request)
             if body is None:
                 return _error(400, "body is geen geldige JSON")
-            staff = str(body.get("medewerker") or "medewerker")[:100]
+            staff = str(body.get("medewerker") or "medewerker")
             try:
-                case = store().take(case_id, staff)
-            except CaseError as exc:
-                return _error(409 if "onbekend" not in str(exc) else 404, str(exc))
-            await _append(request.app.ctx.agent, case.sender_id, ConversationPaused())
+                case = await take_case(request.app.ctx.agent, case_id, staff)
+            except StaffActionError as exc:
+                return _error(exc.status, str(exc))
             return response.json(case.public())
 
         @bp.route("/cases/<case_id:int>/reply", methods=["POST"])
@@ -145,36 +205,19 @@ class StaffInput(InputChannel):
             body = body_of(request)
             if body is None:
                 return _error(400, "body is geen geldige JSON")
-            text = body.get("tekst")
-            if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
-                return _error(400, f"'tekst' ontbreekt of is langer dan {MAX_REPLY} tekens")
-            case = store().get(case_id)
-            if case is None:
-                return _error(404, "onbekende case")
-            if case.state != "medewerker":
-                return _error(409, "neem de case eerst aan")
-            store().add_note(case_id, case.taken_by or "medewerker", mask(text))
-            await _append(
-                request.app.ctx.agent, case.sender_id, BotUttered(text, metadata={"staff": True})
-            )
-            how = await deliver(store(), case.channel, case.sender_id, text)
+            try:
+                how = await reply_to_case(request.app.ctx.agent, case_id, body.get("tekst"))
+            except StaffActionError as exc:
+                return _error(exc.status, str(exc))
             return response.json({"bezorgd": how})
 
         @bp.route("/cases/<case_id:int>/close", methods=["POST"])
         @authorised
         async def close(request: Request, case_id: int) -> HTTPResponse:
             try:
-                case = store().close(case_id)
-            except CaseError as exc:
-                return _error(409 if "onbekend" not in str(exc) else 404, str(exc))
-            await _append(
-                request.app.ctx.agent,
-                case.sender_id,
-                ConversationResumed(),
-                ActionExecuted("action_listen"),
-                BotUttered(RESUME_TEXT),
-            )
-            await deliver(store(), case.channel, case.sender_id, RESUME_TEXT)
+                case = await close_case(request.app.ctx.agent, case_id)
+            except StaffActionError as exc:
+                return _error(exc.status, str(exc))
             return response.json(case.public())
 
         return bp

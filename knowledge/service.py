@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge import search
+from knowledge import misses, search
 from knowledge.db import get_engine
 from knowledge.models import Gemeente, Organization, Regeling, Service
 from knowledge.views import Amount, Channel, Condition, LegalBasis, RegelingView, ServiceView
@@ -136,9 +136,15 @@ class KnowledgeService:
             return None
         return self.regeling(hits[0].ref)
 
-    def search(self, query: str, **filters) -> list[search.Hit]:
-        """Ranked hits over regulations and services with the reason for each match."""
-        return self.index.search(query, **filters)
+    def search(self, query: str, *, record_miss: bool = False, **filters) -> list[search.Hit]:
+        """Ranked hits over regulations and services with the reason for each match.
+
+        ``record_miss``: count a resident's search that found nothing (content health page).
+        """
+        hits = self.index.search(query, **filters)
+        if record_miss and not hits:
+            misses.record(self.engine, query, filters.get("kind"))
+        return hits
 
     # --- social map --------------------------------------------------------------------------
     def service(self, service_id: str) -> ServiceView | None:

@@ -84,7 +84,12 @@ def rasa_server(model_path, action_server, db_url, tmp_path_factory):
     from bot import runtime, serve
 
     folder = tmp_path_factory.mktemp("rasa")
-    channels = {"rest": {}, serve.RESIDENT_REST: {}, serve.STAFF: {"token": STAFF_TOKEN}}
+    channels = {
+        "rest": {},
+        serve.RESIDENT_REST: {},
+        serve.STAFF: {"token": STAFF_TOKEN},
+        serve.CONSOLE: {"poll_seconds": 1},
+    }
     proc, base, token = serve.start_rasa_server(
         model_path, action_server, folder, channels=channels, extra_env={"BW_DATABASE_URL": db_url}
     )

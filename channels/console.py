@@ -1,0 +1,431 @@
+"""Staff console (``/webhooks/console/``): a Dutch web page for buurtteam staff inside the Rasa server.
+
+Lookup in regulations and the social map, the handoff inbox (take, read the masked transcript,
+reply, close; shared with the token API in :mod:`channels.staff`) and content health. Staff log
+in with an account made by ``python -m bot staff add``. Sessions are server-side (cookie HttpOnly,
+SameSite=Strict), every POST carries the session's CSRF token, and failed logins are limited per
+account (lockout) and per client address. Pages are rendered with Jinja2 (autoescape) from
+``channels/console/templates``; small vanilla JS in ``channels/console/static`` polls the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import hmac
+import json
+import logging
+import os
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.cases import TAKEN, WAITING, default_store
+from channels.staff import (
+    StaffActionError,
+    case_detail,
+    close_case,
+    reply_to_case,
+    take_case,
+)
+from channels.staff_accounts import AccountStore, SessionView
+from channels.staff_accounts import default_store as default_accounts
+from knowledge import health, misses
+from knowledge.answers import amount_line, condition_line, datum, resident_fields, staff_fields
+from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
+
+logger = logging.getLogger(__name__)
+
+BASE = "/webhooks/console"
+HERE = Path(__file__).resolve().parent / "console"
+SESSION_COOKIE = "bw_console"
+LOGIN_COOKIE = "bw_console_login"
+IP_WINDOW_S, IP_MAX_FAILED = 15 * 60, 20
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+STATE_LABEL = {WAITING: "wacht op medewerker", TAKEN: "in behandeling"}
+
+_env = Environment(
+    loader=FileSystemLoader(str(HERE / "templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["datum"] = datum
+_env.globals.update(amount_line=amount_line, condition_line=condition_line)
+
+
+def _secure_cookie() -> bool:
+    """Mark cookies Secure when the console is served over HTTPS (``BW_CONSOLE_SECURE_COOKIE=1``)."""
+    return os.environ.get("BW_CONSOLE_SECURE_COOKIE", "") in ("1", "true", "yes")
+
+
+def _headers(resp: HTTPResponse) -> HTTPResponse:
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    resp.headers.setdefault("Cache-Control", "no-store")
+    return resp
+
+
+def _set_cookie(resp: HTTPResponse, name: str, value: str, max_age: int) -> None:
+    resp.cookies[name] = value
+    cookie = resp.cookies[name]
+    cookie["path"] = BASE
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["max-age"] = max_age
+    if _secure_cookie():
+        cookie["secure"] = True
+
+
+def b1_text(fields: dict[str, str], responses: dict[str, Any] | None) -> str:
+    """The resident answer for a regulation, with the wording of the bot's own responses."""
+    parts = []
+    for name in ("utter_regeling_uitleg", "utter_regeling_volgende_stap"):
+        variants = (responses or {}).get(name) or []
+        template = variants[0].get("text") if variants else None
+        if template:
+            try:
+                parts.append(template.format(**fields))
+                continue
+            except (KeyError, IndexError):
+                pass
+        parts.append(fields["samenvatting"] if "uitleg" in name else fields["volgende_stap"])
+    return "\n\n".join(parts)
+
+
+class LoginLimiter:
+    """Failed logins per client address in a sliding window (in memory, per process)."""
+
+    def __init__(self, window_s: int = IP_WINDOW_S, max_failed: int = IP_MAX_FAILED):
+        self.window_s, self.max_failed = window_s, max_failed
+        self._failed: dict[str, collections.deque] = {}
+
+    def _recent(self, key: str) -> collections.deque:
+        q = self._failed.setdefault(key, collections.deque())
+        while q and q[0] < time.monotonic() - self.window_s:
+            q.popleft()
+        return q
+
+    def blocked(self, key: str) -> bool:
+        return len(self._recent(key)) >= self.max_failed
+
+    def failed(self, key: str) -> None:
+        self._recent(key).append(time.monotonic())
+        if len(self._failed) > 10_000:  # bound memory: forget the quietest addresses
+            for k in [k for k, q in self._failed.items() if not q][:5_000]:
+                del self._failed[k]
+
+
+class ConsoleInput(InputChannel):
+    """The staff console as a Rasa input channel (it sends no user messages itself)."""
+
+    def __init__(self, poll_seconds: int = 3):
+        self.poll_seconds = poll_seconds
+        self.limiter = LoginLimiter()
+
+    @classmethod
+    def name(cls) -> str:
+        return "console"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
+        return cls(int((credentials or {}).get("poll_seconds", 3)))
+
+    # --- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def accounts() -> AccountStore:
+        return default_accounts()
+
+    @staticmethod
+    def kb() -> KnowledgeService:
+        return default_service()
+
+    def _render(
+        self, request: Request, template: str, status: int = 200, **ctx: Any
+    ) -> HTTPResponse:
+        sess: SessionView | None = getattr(request.ctx, "staff", None)
+        html = _env.get_template(template).render(
+            base=BASE,
+            staff=sess,
+            csrf=sess.csrf if sess else ctx.pop("csrf", ""),
+            poll_ms=self.poll_seconds * 1000,
+            **ctx,
+        )
+        return _headers(response.html(html, status=status))
+
+    @staticmethod
+    def _client(request: Request) -> str:
+        return request.remote_addr or request.ip or "?"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("bestaanswijzer_console", __name__)
+
+        def logged_in(api: bool = False):
+            """Require a session; on POST also the session's CSRF token (form field or header)."""
+
+            def deco(handler):
+                @wraps(handler)
+                async def wrapper(request: Request, *args, **kwargs):
+                    sess = self.accounts().session(request.cookies.get(SESSION_COOKIE))
+                    if sess is None:
+                        if api:
+                            return _headers(response.json({"error": "niet ingelogd"}, status=401))
+                        query = f"?{request.query_string}" if request.query_string else ""
+                        target = quote(request.path + query)
+                        return _headers(response.redirect(f"{BASE}/login?next={target}"))
+                    if request.method == "POST":
+                        given = request.headers.get("X-CSRF-Token") or (
+                            request.form.get("csrf") if request.form else None
+                        )
+                        if not given or not hmac.compare_digest(given, sess.csrf):
+                            return _headers(
+                                response.json({"error": "ongeldig CSRF-token"}, status=403)
+                            )
+                    request.ctx.staff = sess
+                    return await handler(request, *args, **kwargs)
+
+                return wrapper
+
+            return deco
+
+        # --- login ------------------------------------------------------------------------------
+        @bp.route("/", methods=["GET"])
+        async def home(request: Request) -> HTTPResponse:
+            return _headers(response.redirect(f"{BASE}/zoeken"))
+
+        @bp.route("/login", methods=["GET"])
+        async def login_form(request: Request) -> HTTPResponse:
+            token = secrets.token_urlsafe(24)
+            resp = self._render(
+                request, "login.html", csrf=token, next=request.args.get("next", ""), fout=None
+            )
+            _set_cookie(resp, LOGIN_COOKIE, token, 3600)
+            return resp
+
+        @bp.route("/login", methods=["POST"])
+        async def login(request: Request) -> HTTPResponse:
+            form = request.form or {}
+            naam, password = form.get("naam", ""), form.get("wachtwoord", "")
+            nxt = form.get("next", "")
+            want = request.cookies.get(LOGIN_COOKIE, "")
+            given = form.get("csrf", "")
+
+            def again(message: str, status: int) -> HTTPResponse:
+                token = secrets.token_urlsafe(24)
+                resp = self._render(
+                    request, "login.html", status, csrf=token, next=nxt, fout=message, naam=naam
+                )
+                _set_cookie(resp, LOGIN_COOKIE, token, 3600)
+                return resp
+
+            if not want or not given or not hmac.compare_digest(want, given):
+                return again("Je sessie was verlopen. Probeer het opnieuw.", 403)
+            client = self._client(request)
+            if self.limiter.blocked(client):
+                return again("Te veel pogingen. Wacht een kwartier en probeer het opnieuw.", 429)
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(None, self.accounts().login, naam, password)
+            if result.token is None:
+                self.limiter.failed(client)
+                logger.info("console: inloggen mislukt (%s)", result.reason)
+                if result.reason == "geblokkeerd":
+                    return again(
+                        "Dit account is tijdelijk geblokkeerd na te veel pogingen. "
+                        "Probeer het over een kwartier opnieuw.",
+                        429,
+                    )
+                return again("Naam of wachtwoord klopt niet.", 401)
+            target = nxt if nxt.startswith(BASE + "/") and "//" not in nxt else f"{BASE}/zoeken"
+            resp = _headers(response.redirect(target, status=303))
+            _set_cookie(resp, SESSION_COOKIE, result.token, 10 * 3600)
+            resp.cookies[LOGIN_COOKIE] = ""
+            resp.cookies[LOGIN_COOKIE]["path"] = BASE
+            resp.cookies[LOGIN_COOKIE]["max-age"] = 0
+            return resp
+
+        @bp.route("/logout", methods=["POST"])
+        @logged_in()
+        async def logout(request: Request) -> HTTPResponse:
+            self.accounts().logout(request.cookies.get(SESSION_COOKIE))
+            resp = _headers(response.redirect(f"{BASE}/login", status=303))
+            resp.cookies[SESSION_COOKIE] = ""
+            resp.cookies[SESSION_COOKIE]["path"] = BASE
+            resp.cookies[SESSION_COOKIE]["max-age"] = 0
+            return resp
+
+        # --- lookup -----------------------------------------------------------------------------
+        @bp.route("/zoeken", methods=["GET"])
+        @logged_in()
+        async def search_page(request: Request) -> HTTPResponse:
+            kb = self.kb()
+            args = {
+                k: (request.args.get(k) or "").strip()[:200]
+                for k in ("q", "soort", "gemeente", "stadsdeel", "doelgroep", "onderwerp", "case")
+            }
+            if "gemeente" not in request.args:
+                args["gemeente"] = DEFAULT_GEMEENTE
+            hits = []
+            if args["q"]:
+                hits = kb.search(
+                    args["q"],
+                    kind=args["soort"] if args["soort"] in ("regeling", "dienst") else None,
+                    gemeente=args["gemeente"] or None,
+                    stadsdeel=args["stadsdeel"] or None,
+                    doelgroep=args["doelgroep"] or None,
+                    onderwerp=args["onderwerp"] or None,
+                    limit=20,
+                )
+            opties = health.filter_options(kb.engine)
+            case = f"?case={args['case']}" if args["case"].isdigit() else ""
+            results = []
+            for h in hits:
+                if h.kind == "regeling":
+                    url = f"{BASE}/regeling/{quote(h.ref)}{case}"
+                else:
+                    svc = kb.service(h.ref)
+                    org = svc.organisatie_id if svc else h.ref
+                    url = f"{BASE}/organisatie/{quote(org)}{case}#dienst-{quote(h.ref)}"
+                results.append({"hit": h, "url": url})
+            return self._render(
+                request,
+                "zoeken.html",
+                args=args,
+                results=results,
+                gemeenten=kb.gemeenten(),
+                stadsdelen=opties["stadsdelen"],
+                doelgroepen=[(d, d.replace("_", " ")) for d in opties["doelgroepen"]],
+                onderwerpen=[(o, o.replace("_", " ")) for o in opties["onderwerpen"]],
+            )
+
+        @bp.route("/regeling/<regeling_id:str>", methods=["GET"])
+        @logged_in()
+        async def regeling_page(request: Request, regeling_id: str) -> HTTPResponse:
+            reg = self.kb().regeling(regeling_id)
+            if reg is None:
+                return self._render(request, "niet_gevonden.html", 404, wat="regeling")
+            agent = getattr(request.app.ctx, "agent", None)
+            responses = agent.domain.responses if agent and agent.domain else None
+            case = request.args.get("case", "")
+            return self._render(
+                request,
+                "regeling.html",
+                reg=reg,
+                f=staff_fields(reg),
+                b1=b1_text(resident_fields(reg), responses),
+                case=case if case.isdigit() else "",
+            )
+
+        @bp.route("/organisatie/<org_id:str>", methods=["GET"])
+        @logged_in()
+        async def organisatie_page(request: Request, org_id: str) -> HTTPResponse:
+            services = self.kb().organisation_services(org_id)
+            if not services:
+                return self._render(request, "niet_gevonden.html", 404, wat="organisatie")
+            return self._render(request, "organisatie.html", org=services[0], services=services)
+
+        # --- inbox ------------------------------------------------------------------------------
+        @bp.route("/inbox", methods=["GET"])
+        @logged_in()
+        async def inbox_page(request: Request) -> HTTPResponse:
+            return self._render(request, "inbox.html")
+
+        @bp.route("/case/<case_id:int>", methods=["GET"])
+        @logged_in()
+        async def case_page(request: Request, case_id: int) -> HTTPResponse:
+            if default_store().get(case_id) is None:
+                return self._render(request, "niet_gevonden.html", 404, wat="case")
+            return self._render(request, "case.html", case_id=case_id)
+
+        def api_case(case: dict) -> dict:
+            return {**case, "status": STATE_LABEL.get(case["state"], case["state"])}
+
+        @bp.route("/api/cases", methods=["GET"])
+        @logged_in(api=True)
+        async def api_cases(request: Request) -> HTTPResponse:
+            cases = [api_case(c.public()) for c in default_store().list()]
+            return _headers(response.json(cases))
+
+        @bp.route("/api/cases/<case_id:int>", methods=["GET"])
+        @logged_in(api=True)
+        async def api_case_detail(request: Request, case_id: int) -> HTTPResponse:
+            try:
+                detail = await case_detail(request.app.ctx.agent, case_id)
+            except StaffActionError as exc:
+                return _headers(response.json({"error": str(exc)}, status=exc.status))
+            return _headers(response.json(api_case(detail)))
+
+        async def act(request: Request, action: Callable[[], Awaitable[Any]]) -> HTTPResponse:
+            try:
+                result = await action()
+            except StaffActionError as exc:
+                return _headers(response.json({"error": str(exc)}, status=exc.status))
+            body = api_case(result.public()) if hasattr(result, "public") else {"bezorgd": result}
+            return _headers(response.json(body))
+
+        def json_body(request: Request) -> dict:
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                return {}
+            return body if isinstance(body, dict) else {}
+
+        @bp.route("/api/cases/<case_id:int>/take", methods=["POST"])
+        @logged_in(api=True)
+        async def api_take(request: Request, case_id: int) -> HTTPResponse:
+            agent, naam = request.app.ctx.agent, request.ctx.staff.naam
+            return await act(request, lambda: take_case(agent, case_id, naam))
+
+        @bp.route("/api/cases/<case_id:int>/reply", methods=["POST"])
+        @logged_in(api=True)
+        async def api_reply(request: Request, case_id: int) -> HTTPResponse:
+            agent, naam = request.app.ctx.agent, request.ctx.staff.naam
+            text = json_body(request).get("tekst")
+            return await act(request, lambda: reply_to_case(agent, case_id, text, author=naam))
+
+        @bp.route("/api/cases/<case_id:int>/close", methods=["POST"])
+        @logged_in(api=True)
+        async def api_close(request: Request, case_id: int) -> HTTPResponse:
+            agent = request.app.ctx.agent
+            return await act(request, lambda: close_case(agent, case_id))
+
+        # --- content health ---------------------------------------------------------------------
+        @bp.route("/gezondheid", methods=["GET"])
+        @logged_in()
+        async def health_page(request: Request) -> HTTPResponse:
+            engine = self.kb().engine
+            return self._render(
+                request,
+                "gezondheid.html",
+                verouderd=health.stale_entries(engine),
+                zonder_telefoon=health.organisations_without_phone(engine),
+                gemist=misses.top(engine),
+            )
+
+        # --- static files -----------------------------------------------------------------------
+        @bp.route("/static/<name:str>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            path = HERE / "static" / name
+            kind = STATIC_TYPES.get(path.suffix)
+            if kind is None or "/" in name or ".." in name or not path.is_file():
+                return _headers(response.text("niet gevonden", status=404))
+            resp = response.raw(path.read_bytes(), content_type=kind)
+            resp.headers["Cache-Control"] = "no-cache"
+            return _headers(resp)
+
+        return bp
