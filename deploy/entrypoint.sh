@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Container entry point: `rasa` (HTTP server), `actions` (action server) or `load-kb`.
+# Every setting comes from the environment (see deploy/compose.yml); nothing secret is baked in.
+set -euo pipefail
+cd /app
+case "${1:-rasa}" in
+  load-kb)
+    exec python -m bot kb load ;;
+  actions)
+    exec python -m rasa_sdk --actions actions --port 5055 ;;
+  rasa)
+    mkdir -p "$BW_VAR_DIR/rasa"
+    # credentials.yml from the environment (REST, resident REST, staff API; Telegram/WhatsApp
+    # when their variables are set), mode 0600, like `python -m bot serve`.
+    python -c 'from pathlib import Path; import os; from bot import serve; serve.write_credentials(Path(os.environ["BW_VAR_DIR"]) / "rasa")'
+    model="$(ls -t models/bestaanswijzer-*.tar.gz | head -1)"
+    exec python -m rasa run --model "$model" --endpoints deploy/endpoints.yml \
+      --credentials "$BW_VAR_DIR/rasa/credentials.yml" --port 5005 --interface 0.0.0.0 \
+      --enable-api --auth-token "$BW_RASA_TOKEN" ;;
+  *)
+    exec "$@" ;;
+esac
