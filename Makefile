@@ -1,7 +1,7 @@
 # Bestaanswijzer. The two commands from the README:
 #   make run    set up and chat with the assistant in the terminal (SQLite, no accounts)
 #   make test   set up and run all tests (what CI runs)
-.PHONY: run test setup train lint format kb-validate bench scale scale-stop clean
+.PHONY: run test setup train lint format kb-validate bench scale scale-stop screenshots clean
 
 run:
 	bash scripts/run.sh
@@ -32,6 +32,9 @@ scale:       # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loop
 
 scale-stop:
 	bash scripts/scale.sh stop
+
+screenshots: # staff console screenshots -> docs/screenshots (browser test run)
+	bash scripts/setup.sh && bash scripts/chromium.sh && BW_SCREENSHOTS=docs/screenshots PYTHONPATH=$(CURDIR) .venv/bin/python -m pytest tests/test_console_browser.py -q
 
 clean:
 	rm -rf models .rasa var nlu/generated .pytest_cache

@@ -26,6 +26,9 @@
     return data;
   }
 
+  const CHANNEL = { bw: "webchat", rest: "webchat", telegram: "Telegram", whatsapp: "WhatsApp" };
+  const channel = (name) => CHANNEL[name] || name;
+
   function when(iso) {
     const d = new Date(iso);
     return d.toLocaleString("nl-NL", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
@@ -61,7 +64,7 @@
       const link = el("a", { href: base + "/case/" + c.id }, "#" + c.id);
       const td = el("td"); td.append(link);
       tr.append(td, el("td", {}, c.status), el("td", {}, c.samenvatting),
-        el("td", {}, c.contact_voorkeur + " · " + c.kanaal), el("td", {}, when(c.aangemaakt)),
+        el("td", {}, c.contact_voorkeur + " · " + channel(c.kanaal)), el("td", {}, when(c.aangemaakt)),
         el("td", {}, c.medewerker || "–"));
       tbody.append(tr);
     }
@@ -76,7 +79,7 @@
     const c = await api("/cases/" + id);
     document.getElementById("case-samenvatting").textContent = c.samenvatting;
     document.getElementById("case-meta").textContent =
-      c.status + " · reden: " + c.reden + " · contact: " + c.contact_voorkeur + " via " + c.kanaal +
+      c.status + " · reden: " + c.reden + " · contact: " + c.contact_voorkeur + " via " + channel(c.kanaal) +
       " · sinds " + when(c.aangemaakt) + (c.medewerker ? " · medewerker: " + c.medewerker : "");
     const open = c.state === "wacht_op_medewerker" || c.state === "medewerker";
     document.getElementById("take").hidden = c.state !== "wacht_op_medewerker";
