@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-cv", action="store_true")
     p.set_defaults(func=cmd_eval)
     kb_parser(sub.add_parser("kb", help="kennisbank"))
+    from bot.privacy import build_parser as privacy_parser
+
+    privacy_parser(sub.add_parser("privacy", help="bewaartermijn: oude gegevens verwijderen"))
     from channels.staff_cli import build_parser as staff_parser
 
     staff_parser(sub.add_parser("staff", help="accounts voor de medewerkersconsole"))

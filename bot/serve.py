@@ -39,15 +39,19 @@ def write_endpoints(
         data["tracker_store"] = tracker_store
     elif tracker_url is None:
         data["tracker_store"] = {
-            "type": "SQL",
+            "type": TRACKER_STORE,
             "dialect": "sqlite",
             "db": str(tracker_db or folder / "tracker.db"),
         }
+    else:  # any SQLAlchemy URL; masking and deletion work the same on PostgreSQL
+        data["tracker_store"] = {"type": TRACKER_STORE, "db_url": tracker_url}
     path = folder / "endpoints.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf8")
     return path
 
 
+TRACKER_STORE = "channels.tracker_store.PrivateSQLTrackerStore"  # masks PII, honours deletion
+REST = "channels.resident_rest.RestInput"  # Rasa's /webhooks/rest protocol, pseudonymised
 RESIDENT_REST = "channels.resident_rest.ResidentRestInput"
 STAFF = "channels.staff.StaffInput"
 CONSOLE = "channels.console.ConsoleInput"
@@ -71,7 +75,7 @@ def channel_credentials() -> dict[str, dict[str, Any]]:
     """Input channels to enable: REST, resident REST and the staff API always; Telegram and
     WhatsApp when their settings are in the environment."""
     creds: dict[str, dict[str, Any]] = {
-        "rest": {},
+        REST: {},
         RESIDENT_REST: {},
         STAFF: {"token": staff_token()},
         CONSOLE: {},
@@ -166,7 +170,7 @@ def start_rasa_server(
 
 
 _CHANNEL_LABELS = {
-    "rest": ("REST (Rasa-protocol)", "/webhooks/rest/webhook"),
+    REST: ("REST (Rasa-protocol)", "/webhooks/rest/webhook"),
     RESIDENT_REST: ("REST voor bewoners en de terminal", "/webhooks/bw/webhook"),
     STAFF: ("medewerker-API (token in var/staff_token of BW_STAFF_TOKEN)", "/webhooks/staff/cases"),
     CONSOLE: ("medewerkersconsole (account: python -m bot staff add <naam>)", "/webhooks/console/"),

@@ -4,7 +4,6 @@ retry de-duplication and fire-and-forget processing (webhooks must answer fast).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
@@ -14,13 +13,20 @@ from typing import Any
 
 import yaml
 
+from channels.crypto import keyed_hash
+
 TEXTS_FILE = Path(__file__).with_name("texts.yml")
 
 
 @lru_cache(maxsize=1)
 def texts() -> dict[str, str]:
     """The fixed channel texts from ``channels/texts.yml`` (welcome, help, 'alleen tekst', ...)."""
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf8"))
+    from bot.privacy import retention_days  # noqa: PLC0415 - bot.privacy imports channels
+    from channels.intake import max_chars  # noqa: PLC0415
+
+    raw = TEXTS_FILE.read_text(encoding="utf8")
+    raw = raw.replace("{dagen}", str(retention_days())).replace("{max_tekens}", str(max_chars()))
+    return yaml.safe_load(raw)
 
 
 def utf16_len(text: str) -> int:
@@ -58,10 +64,11 @@ def truncate(text: str, limit: int) -> str:
 
 
 def mask(sender_id: str | int | None) -> str:
-    """A stable, non-reversible stand-in for a phone number or chat id in logs."""
+    """A stable, non-reversible stand-in for a sender in logs: a keyed hash, so a phone number
+    cannot be found back by hashing all numbers."""
     if sender_id in (None, ""):
         return "-"
-    return "u-" + hashlib.sha256(str(sender_id).encode()).hexdigest()[:12]
+    return "u-" + keyed_hash("log:" + str(sender_id))[:12]
 
 
 class ChannelLog:

@@ -1,12 +1,16 @@
-"""The resident REST channel (``/webhooks/bw/...``): Rasa's REST protocol plus an outbox.
+"""The REST channels: ``/webhooks/bw/...`` for residents and ``/webhooks/rest/...`` (Rasa's REST
+protocol, used by tests and tools), both with the privacy and robustness steps of
+``channels.intake`` and an outbox.
 
-Like Rasa's REST channel, a POST returns the bot's answers. Messages that arrive later (a staff
-member's reply after a handoff) wait in the outbox: they come first in the next answer, and
-``GET /webhooks/bw/messages?sender=...`` fetches them. Bad input gets a 4xx, never a 500.
+Like Rasa's REST channel, a POST returns the bot's answers. The sender id the client sends never
+reaches Rasa: Rasa gets a keyed hash (``channels.identity.pseudonym``). Messages that arrive later
+(a staff member's reply after a handoff) wait in the outbox: they come first in the next answer,
+and ``GET /webhooks/<name>/messages?sender=...`` fetches them. Bad input gets a 4xx, never a 500.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,25 +21,58 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.cases import default_store
+from channels.intake import Intake
+from channels.settings import DEFAULT_STATE_DB, environment
+from channels.store import ChannelStore
 
 logger = logging.getLogger(__name__)
-MAX_TEXT = 4000
 CHANNEL = "bw"
+MAX_SENDER = 200
 
 
 def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
+def _body(request: Request) -> Any:
+    """The JSON body, or None when it is not valid JSON (any content type is accepted)."""
+    try:
+        return json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _take_outbox(sender: str) -> list[str]:
+    """Waiting staff messages; none (not a 500) when the case database is unavailable."""
+    try:
+        return default_store().take_outbox(sender)
+    except Exception:  # noqa: BLE001 - the messages stay in the outbox for the next try
+        logger.error("outbox niet bereikbaar", exc_info=False)
+        return []
+
+
+def _valid_sender(sender: Any) -> bool:
+    return isinstance(sender, str) and bool(sender.strip()) and len(sender) <= MAX_SENDER
+
+
 class ResidentRestInput(InputChannel):
-    """REST for residents and tests, with delivery of staff replies."""
+    """REST for residents, with delivery of staff replies."""
+
+    def __init__(self, state_db: str | None = None) -> None:
+        path = state_db or environment().get("BW_CHANNELS_DB") or str(DEFAULT_STATE_DB)
+        self.intake = Intake(self.name(), ChannelStore(path), always_tell=True)
 
     @classmethod
     def name(cls) -> str:
         return CHANNEL
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls((credentials or {}).get("state_db"))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("bestaanswijzer_rest", __name__)
+        bp = Blueprint(f"bestaanswijzer_{self.name()}", __name__)
+        channel = self.name()
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -43,42 +80,55 @@ class ResidentRestInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = request.json
-            except Exception:  # sanic raises InvalidUsage on malformed JSON
+            body = _body(request)
+            if body is None:
                 return _error(400, "body is geen geldige JSON")
             if not isinstance(body, dict):
                 return _error(400, "verwacht een JSON-object met 'sender' en 'message'")
-            sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > 200:
+            given, text = body.get("sender"), body.get("message")
+            if not _valid_sender(given):
                 return _error(400, "'sender' ontbreekt of is ongeldig")
             if not isinstance(text, str):
                 return _error(400, "'message' ontbreekt of is geen tekst")
-            if len(text) > MAX_TEXT:
-                text = text[:MAX_TEXT]
+            metadata = body.get("metadata")
+            sender = self.intake.sender(given, remember=False)
             collector = CollectingOutputChannel()
-            pending = [
-                {"recipient_id": sender, "text": t} for t in default_store().take_outbox(sender)
-            ]
-            if text.strip():
+            own: list[dict[str, Any]] = []
+
+            async def reply(answer: str) -> None:
+                own.append({"recipient_id": given, "text": answer})
+
+            async def to_rasa(masked: str) -> None:
                 await on_new_message(
                     UserMessage(
-                        text,
+                        masked,
                         collector,
                         sender,
-                        input_channel=CHANNEL,
-                        metadata=body.get("metadata"),
+                        input_channel=channel,
+                        metadata=metadata if isinstance(metadata, dict) else None,
                     )
                 )
-            return response.json(pending + collector.messages)
+
+            pending = [{"recipient_id": given, "text": t} for t in _take_outbox(sender)]
+            if text.strip():
+                await self.intake.handle(sender, text, reply, to_rasa)
+            answers = [{**m, "recipient_id": given} for m in collector.messages]
+            return response.json(pending + answers + own)
 
         @bp.route("/messages", methods=["GET"])
         async def messages(request: Request) -> HTTPResponse:
-            sender = request.args.get("sender")
-            if not sender:
+            given = request.args.get("sender")
+            if not _valid_sender(given):
                 return _error(400, "'sender' ontbreekt")
-            return response.json(
-                [{"recipient_id": sender, "text": t} for t in default_store().take_outbox(sender)]
-            )
+            sender = self.intake.sender(given, remember=False)
+            return response.json([{"recipient_id": given, "text": t} for t in _take_outbox(sender)])
 
         return bp
+
+
+class RestInput(ResidentRestInput):
+    """Rasa's ``rest`` channel replaced: same URL and protocol, same privacy steps."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"

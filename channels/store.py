@@ -6,7 +6,14 @@ handles webhooks, while staff replies (a later issue) send through the output ch
 - ``payloads``: short key -> button payload, for payloads longer than a platform allows
   (Telegram callback_data: 64 bytes; WhatsApp reply ids: 200 characters for list rows).
 - ``last_inbound``: when a resident last wrote to us (WhatsApp's 24-hour customer service window).
-- ``outbox``: messages we could not deliver, so staff can see and follow them up.
+- ``outbox``: messages we could not deliver, so staff can see and follow them up (text encrypted).
+- ``senders``: pseudonym (keyed hash, what Rasa sees) -> the real chat id or phone number,
+  Fernet-encrypted, so replies reach the resident while nothing else stores the real id.
+- ``inbox``: resident messages the assistant could not answer (action server or database down),
+  masked and encrypted, so they are not lost.
+
+Every table is keyed by the pseudonym, never the real id. ``forget`` removes one resident,
+``purge`` everything older than the retention period (``bot.privacy``).
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from channels.crypto import decrypt, encrypt
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS payloads (key TEXT PRIMARY KEY, payload TEXT NOT NULL, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS last_inbound (
@@ -25,7 +34,20 @@ CREATE TABLE IF NOT EXISTS last_inbound (
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, recipient TEXT NOT NULL,
     text TEXT NOT NULL, reason TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS senders (
+    channel TEXT NOT NULL, sender TEXT NOT NULL, address TEXT NOT NULL,
+    first_seen REAL NOT NULL, last_seen REAL NOT NULL, PRIMARY KEY (channel, sender));
+CREATE TABLE IF NOT EXISTS inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, sender TEXT NOT NULL,
+    text TEXT NOT NULL, reason TEXT NOT NULL, created REAL NOT NULL);
 """
+
+_OPENED: set[str] = set()
+
+
+def opened_paths() -> set[str]:
+    """Channel stores this process opened (the Rasa server deletes a resident from each)."""
+    return set(_OPENED)
 
 
 @dataclass
@@ -46,6 +68,7 @@ class ChannelStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con, con:
             con.executescript(SCHEMA)
+        _OPENED.add(str(self.path.resolve()))
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=10)
@@ -87,7 +110,7 @@ class ChannelStore:
     def add_outbox(self, channel: str, recipient: str, text: str, reason: str) -> None:
         self._run(
             "INSERT INTO outbox (channel, recipient, text, reason, created) VALUES (?, ?, ?, ?, ?)",
-            (channel, recipient, text, reason, time.time()),
+            (channel, recipient, encrypt(text), reason, time.time()),
         )
 
     def outbox(self, channel: str | None = None) -> list[OutboxEntry]:
@@ -97,4 +120,82 @@ class ChannelStore:
             if channel
             else self._run(sql + " ORDER BY id")
         )
-        return [OutboxEntry(*row) for row in rows]
+        return [
+            OutboxEntry(i, ch, rcpt, decrypt(text) or "", reason, created)
+            for i, ch, rcpt, text, reason, created in rows
+        ]
+
+    # pseudonym -> real address
+    def remember_sender(self, channel: str, sender: str, address: str) -> bool:
+        """Keep the encrypted real address for ``sender``; True when this sender is new."""
+        now = time.time()
+        with closing(self._connect()) as con, con:
+            updated = con.execute(
+                "UPDATE senders SET last_seen = ? WHERE channel = ? AND sender = ?",
+                (now, channel, sender),
+            ).rowcount
+            if not updated:
+                con.execute(
+                    "INSERT OR REPLACE INTO senders (channel, sender, address, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (channel, sender, encrypt(address), now, now),
+                )
+        return not updated
+
+    def address(self, channel: str, sender: str) -> str | None:
+        """The real chat id or phone number behind a pseudonym (None when unknown)."""
+        rows = self._run(
+            "SELECT address FROM senders WHERE channel = ? AND sender = ?", (channel, sender)
+        )
+        return decrypt(rows[0][0]) if rows else None
+
+    # unanswered messages
+    def add_inbox(self, channel: str, sender: str, masked_text: str, reason: str) -> None:
+        """Keep a message the assistant could not answer (already masked; stored encrypted)."""
+        self._run(
+            "INSERT INTO inbox (channel, sender, text, reason, created) VALUES (?, ?, ?, ?, ?)",
+            (channel, sender, encrypt(masked_text), reason, time.time()),
+        )
+
+    def inbox(self) -> list[OutboxEntry]:
+        rows = self._run("SELECT id, channel, sender, text, reason, created FROM inbox ORDER BY id")
+        return [
+            OutboxEntry(i, ch, sender, decrypt(text) or "", reason, created)
+            for i, ch, sender, text, reason, created in rows
+        ]
+
+    # privacy
+    def forget(self, sender: str) -> int:
+        """Remove everything kept about one pseudonym; returns the number of rows deleted."""
+        deleted = 0
+        with closing(self._connect()) as con, con:
+            for table, column in FORGET:
+                deleted += con.execute(
+                    f"DELETE FROM {table} WHERE {column} = ?", (sender,)
+                ).rowcount
+        return deleted
+
+    def purge(self, before: float) -> int:
+        """Remove rows last touched before ``before`` (epoch seconds); returns rows deleted."""
+        deleted = 0
+        with closing(self._connect()) as con, con:
+            for table, column in PURGE:
+                deleted += con.execute(
+                    f"DELETE FROM {table} WHERE {column} < ?", (before,)
+                ).rowcount
+        return deleted
+
+
+FORGET = (
+    ("senders", "sender"),
+    ("last_inbound", "recipient"),
+    ("outbox", "recipient"),
+    ("inbox", "sender"),
+)
+PURGE = (
+    ("senders", "last_seen"),
+    ("last_inbound", "ts"),
+    ("outbox", "created"),
+    ("inbox", "created"),
+    ("payloads", "created"),
+)

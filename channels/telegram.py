@@ -5,6 +5,10 @@ The update is answered with 200 at once and handled in the background (Telegram 
 webhooks). Replies are plain text (no parse mode, so nothing needs escaping), split at 4096
 characters; buttons become an inline keyboard whose callback data is the payload.
 
+Privacy: Rasa never sees the chat id. It gets a pseudonym (``channels.identity``); the chat id
+is kept Fernet-encrypted in the channel store so replies can be sent, and is deleted with the
+conversation. ``/verwijder`` asks Rasa to delete the conversation (``verwijder_gesprek``).
+
 Run ``python -m channels.telegram --help`` for polling mode and setting the webhook.
 """
 
@@ -25,12 +29,15 @@ from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLim
 from telegram.request import HTTPXRequest
 
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, utf16_len
+from channels.intake import Intake
 from channels.settings import TelegramSettings
 from channels.store import ChannelStore
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 KEY_PREFIX = "k:"  # callback data that is a short key for a long payload
 OWN_COMMANDS = {"/start": "start", "/help": "help", "/stop": "stop"}
+RASA_COMMANDS = {"/verwijder": "/verwijder_gesprek"}  # command -> intent payload
+CHANNEL = "telegram"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = ChannelLog(__name__)
@@ -68,24 +75,32 @@ class TelegramOutput(OutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "telegram"
+        return CHANNEL
+
+    def chat_id(self, recipient_id: str) -> str:
+        """The real chat id behind a pseudonym; a real chat id is passed through."""
+        return self.store.address(CHANNEL, str(recipient_id)) or str(recipient_id)
 
     async def send_typing(self, recipient_id: str) -> None:
-        await self.bot.send_chat_action(chat_id=recipient_id, action=ChatAction.TYPING)
+        await self.bot.send_chat_action(
+            chat_id=self.chat_id(recipient_id), action=ChatAction.TYPING
+        )
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        chat_id = self.chat_id(recipient_id)
         for part in split_text(text, MessageLimit.MAX_TEXT_LENGTH, utf16_len):
-            await self.bot.send_message(chat_id=recipient_id, text=part)
+            await self.bot.send_message(chat_id=chat_id, text=part)
         log.debug("telegram.sent", recipient_id)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
+        chat_id = self.chat_id(recipient_id)
         parts = split_text(text or texts()["choose"], MessageLimit.MAX_TEXT_LENGTH, utf16_len)
         for part in parts[:-1]:
-            await self.bot.send_message(chat_id=recipient_id, text=part)
+            await self.bot.send_message(chat_id=chat_id, text=part)
         keyboard = InlineKeyboardMarkup([[self._button(b)] for b in buttons])
-        await self.bot.send_message(chat_id=recipient_id, text=parts[-1], reply_markup=keyboard)
+        await self.bot.send_message(chat_id=chat_id, text=parts[-1], reply_markup=keyboard)
 
     def _button(self, button: dict[str, Any]) -> InlineKeyboardButton:
         title = str(button.get("title") or button.get("payload") or "")
@@ -95,7 +110,7 @@ class TelegramOutput(OutputChannel):
         return InlineKeyboardButton(title, callback_data=callback_data(payload, self.store))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.bot.send_photo(chat_id=recipient_id, photo=image)
+        await self.bot.send_photo(chat_id=self.chat_id(recipient_id), photo=image)
 
 
 async def send_to_resident(chat_id: str, text: str) -> None:
@@ -111,6 +126,7 @@ class TelegramHandler:
     def __init__(self, bot: Bot, store: ChannelStore) -> None:
         self.bot = bot
         self.store = store
+        self.intake = Intake(CHANNEL, store)
         self._ready = False
 
     async def _output(self) -> TelegramOutput:
@@ -129,16 +145,20 @@ class TelegramHandler:
         out = await self._output()
         chat_id = str(msg.chat_id)
         if msg.text is None:
-            log.info("telegram.not_text", chat_id)
+            log.info("telegram.not_text", self.intake.sender(chat_id, remember=False))
             await out.send_text_message(chat_id, texts()["only_text"])
             return
         text = msg.text.strip()
         command = text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text[:1] == "/" else ""
         if command in OWN_COMMANDS:
-            log.info("telegram.command", chat_id, command=command)
+            log.info(
+                "telegram.command", self.intake.sender(chat_id, remember=False), command=command
+            )
             await out.send_text_message(chat_id, texts()[OWN_COMMANDS[command]])
             return
-        if command:  # other commands go to Rasa as typed, without the "@botname" suffix
+        if command in RASA_COMMANDS:
+            text = RASA_COMMANDS[command]
+        elif command:  # other commands go to Rasa as typed, without the "@botname" suffix
             text = command + text[len(text.split(maxsplit=1)[0]) :]
         await self._to_rasa(out, chat_id, text, on_new_message)
 
@@ -156,9 +176,17 @@ class TelegramHandler:
     async def _to_rasa(
         self, out: TelegramOutput, chat_id: str, text: str, on_new_message: OnNewMessage
     ) -> None:
-        log.info("telegram.message", chat_id)
-        await out.send_typing(chat_id)
-        await on_new_message(UserMessage(text, out, chat_id, input_channel="telegram"))
+        sender = self.intake.sender(chat_id)
+        log.info("telegram.message", sender)
+
+        async def reply(answer: str) -> None:
+            await out.send_text_message(chat_id, answer)
+
+        async def to_rasa(masked: str) -> None:
+            await out.send_typing(chat_id)
+            await on_new_message(UserMessage(masked, out, sender, input_channel=CHANNEL))
+
+        await self.intake.handle(sender, text, reply, to_rasa)
 
 
 class TelegramInput(InputChannel):

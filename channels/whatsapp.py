@@ -9,6 +9,10 @@ and at worst answered twice).
 Replies go out through the Graph API (``POST /{phone_number_id}/messages``). WhatsApp only allows
 free-form messages within 24 hours of the resident's last message; outside that window we send the
 configured template, or, without one, keep the message in the outbox (``channels.store``).
+
+Privacy: Rasa never sees the phone number. It gets a pseudonym (``channels.identity``); the number
+is kept Fernet-encrypted in the channel store so replies can be sent. The output channel accepts
+either (a pseudonym from Rasa or a phone number from code) and keys every table by the pseudonym.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
+from channels.identity import pseudonym
+from channels.intake import Intake
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
 
@@ -73,9 +79,18 @@ class WhatsAppOutput(OutputChannel):
     def name(cls) -> str:
         return CHANNEL
 
+    def resolve(self, recipient_id: str) -> tuple[str, str]:
+        """(pseudonym, phone number) for a pseudonym or a phone number."""
+        phone = self.store.address(CHANNEL, str(recipient_id))
+        if phone is not None:
+            return str(recipient_id), phone
+        sender = pseudonym(CHANNEL, recipient_id)
+        self.store.remember_sender(CHANNEL, sender, str(recipient_id))
+        return sender, str(recipient_id)
+
     def in_window(self, recipient_id: str) -> bool:
         """Did the resident write to us in the last 24 hours?"""
-        last = self.store.last_inbound(CHANNEL, recipient_id)
+        last = self.store.last_inbound(CHANNEL, self.resolve(recipient_id)[0])
         return last is not None and time.time() - last < WINDOW_SECONDS
 
     def reply_id(self, payload: str) -> str:
@@ -155,37 +170,39 @@ class WhatsAppOutput(OutputChannel):
     async def _deliver(self, recipient_id: str, bodies: list[dict[str, Any]], text: str) -> bool:
         """Send inside the 24-hour window; outside it, the template or the outbox.
         True only when the message itself (not just a template) was delivered."""
-        if not self.in_window(recipient_id):
-            await self._outside_window(recipient_id, text)
+        sender, phone = self.resolve(recipient_id)
+        if not self.in_window(sender):
+            await self._outside_window(sender, phone, text)
             return False
         for body in bodies:
-            if not await self._post(recipient_id, body):
-                self._keep(recipient_id, text, "send_failed")
+            if not await self._post(sender, phone, body):
+                self._keep(sender, text, "send_failed")
                 return False
         return True
 
-    def _keep(self, recipient_id: str, text: str, reason: str) -> None:
+    def _keep(self, sender: str, text: str, reason: str) -> None:
         if self.keep_undelivered:
-            self.store.add_outbox(CHANNEL, recipient_id, text, reason)
+            self.store.add_outbox(CHANNEL, sender, text, reason)
 
-    async def _outside_window(self, recipient_id: str, text: str) -> None:
+    async def _outside_window(self, sender: str, phone: str, text: str) -> None:
         s = self.settings
         if not s.template_name:
-            log.warning("whatsapp.outside_24h.no_template.undelivered", recipient_id)
-            self._keep(recipient_id, text, "outside_24h")
+            log.warning("whatsapp.outside_24h.no_template.undelivered", sender)
+            self._keep(sender, text, "outside_24h")
             return
         template = {"name": s.template_name, "language": {"code": s.template_language}}
-        if await self._post(recipient_id, {"type": "template", "template": template}):
-            log.info("whatsapp.outside_24h.template_sent", recipient_id)
-            self._keep(recipient_id, text, "outside_24h_template_sent")
+        if await self._post(sender, phone, {"type": "template", "template": template}):
+            log.info("whatsapp.outside_24h.template_sent", sender)
+            self._keep(sender, text, "outside_24h_template_sent")
         else:
-            self._keep(recipient_id, text, "send_failed")
+            self._keep(sender, text, "send_failed")
 
-    async def _post(self, recipient_id: str, body: dict[str, Any]) -> bool:
+    async def _post(self, recipient_id: str, phone: str, body: dict[str, Any]) -> bool:
+        """POST one message to ``phone``; logs name the pseudonym ``recipient_id``."""
         s = self.settings
         url = f"{s.api_base.rstrip('/')}/{s.phone_number_id}/messages"
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual"}
-        payload.update(to=recipient_id, **body)
+        payload.update(to=phone, **body)
         headers = {"Authorization": f"Bearer {s.token}"}
         try:
             if self.client is not None:
@@ -294,6 +311,7 @@ class WhatsAppInput(InputChannel):
             )
         self.settings = settings
         self.store = ChannelStore(settings.state_db)
+        self.intake = Intake(CHANNEL, self.store)
         self.seen = SeenIds()
         self.background = Background(log)
 
@@ -308,15 +326,23 @@ class WhatsAppInput(InputChannel):
     async def _handle(self, messages: list[Inbound], on_new_message: OnNewMessage) -> None:
         out = WhatsAppOutput(self.settings, self.store)
         for msg in messages:
+            sender = self.intake.sender(msg.sender)
             text = self._resolve(msg.text, msg.kind) if msg.text else None
-            log.info("whatsapp.message", msg.sender, type=msg.kind)
+            log.info("whatsapp.message", sender, type=msg.kind)
             if text is None:
                 key = "only_text" if msg.text is None else "button_expired"
-                await out.send_text_message(msg.sender, texts()[key])
+                await out.send_text_message(sender, texts()[key])
                 continue
-            await on_new_message(
-                UserMessage(text, out, msg.sender, input_channel=CHANNEL, message_id=msg.message_id)
-            )
+
+            async def reply(answer: str, sender: str = sender) -> None:
+                await out.send_text_message(sender, answer)
+
+            async def to_rasa(masked: str, sender: str = sender, mid: str = msg.message_id) -> None:
+                await on_new_message(
+                    UserMessage(masked, out, sender, input_channel=CHANNEL, message_id=mid)
+                )
+
+            await self.intake.handle(sender, text, reply, to_rasa)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("whatsapp_webhook", __name__)
@@ -356,7 +382,7 @@ class WhatsAppInput(InputChannel):
                 if not self.seen.seen_before(m.message_id)
             ]
             for m in fresh:  # the 24-hour window starts at the resident's message
-                self.store.record_inbound(CHANNEL, m.sender)
+                self.store.record_inbound(CHANNEL, self.intake.sender(m.sender))
             if fresh:
                 self.background.spawn(self._handle(fresh, on_new_message))
             return response.json({"ok": True})

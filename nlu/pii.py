@@ -10,7 +10,7 @@ import re
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,30}\b")
-_DIGITS9 = re.compile(r"(?<![\d.,])(\d[ .-]?){8}\d(?![\d,]|\.\d)")
+_DIGITS9 = re.compile(r"(?<![\d.,])(\d[ .-]?){8}\d(?!\d|[,.]\d)")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31[ -]?(?:\(0\))?|0031[ -]?|0)(?:[ -]?\d){9}(?!\d)")
 
 
@@ -37,12 +37,24 @@ def iban_valid(candidate: str) -> bool:
     return number % 97 == 1
 
 
+def _iban_label(match: re.Match) -> str:
+    """'[IBAN]' for the longest valid IBAN at the start of the match: the pattern also eats the
+    words after it ("NL91ABNA0417164300 mail"), so shorten at spaces until the check passes."""
+    found = candidate = match.group(0)
+    while not iban_valid(candidate):
+        cut = candidate.rfind(" ")
+        if cut < 0:
+            return found
+        candidate = candidate[:cut]
+    return "[IBAN]" + found[len(candidate) :]
+
+
 def mask(text: str) -> str:
     """Replace BSN, IBAN, phone numbers and e-mail addresses with a label."""
     if not text:
         return text
     out = _EMAIL.sub("[E-MAIL]", text)
-    out = _IBAN.sub(lambda m: "[IBAN]" if iban_valid(m.group(0)) else m.group(0), out)
+    out = _IBAN.sub(_iban_label, out)
     out = _PHONE.sub("[TELEFOON]", out)
     out = _DIGITS9.sub(
         lambda m: "[BSN]" if bsn_valid(re.sub(r"\D", "", m.group(0))) else m.group(0), out

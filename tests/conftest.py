@@ -84,9 +84,10 @@ def rasa_server(model_path, action_server, db_url, tmp_path_factory):
     from bot import runtime, serve
 
     folder = tmp_path_factory.mktemp("rasa")
+    state = {"state_db": str(folder / "channels.db")}
     channels = {
-        "rest": {},
-        serve.RESIDENT_REST: {},
+        serve.REST: state,
+        serve.RESIDENT_REST: state,
         serve.STAFF: {"token": STAFF_TOKEN},
         serve.CONSOLE: {"poll_seconds": 1},
     }
@@ -127,7 +128,7 @@ def channel_server(model_path, action_server, tmp_path_factory):
         "state_db": state_db,
     }
     channels = {
-        "rest": {},
+        serve.REST: {"state_db": state_db},
         "channels.telegram.TelegramInput": tg,
         "channels.whatsapp.WhatsAppInput": wa,
     }

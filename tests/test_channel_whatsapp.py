@@ -11,11 +11,17 @@ import httpx
 import pytest
 
 from channels.common import mask, texts
+from channels.identity import pseudonym
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
 from channels.whatsapp import UndeliveredError, WhatsAppOutput, parse_messages, send_to_resident
 from tests import fakes
 from tests.fakes import payloads as p
+
+
+def _id(phone: str) -> str:
+    """The pseudonym the channel stores and logs instead of the phone number."""
+    return pseudonym("whatsapp", phone)
 
 
 def _sent(server, phone: str, n: int = 1, settle: float = 0.3) -> list[dict]:
@@ -200,7 +206,7 @@ def test_retried_message_is_processed_once(channel_server):
 async def test_more_than_three_buttons_become_a_list(channel_server):
     out, store = _output(channel_server)
     phone = p.phone()
-    store.record_inbound("whatsapp", phone)
+    store.record_inbound("whatsapp", _id(phone))
     long_payload = "/kies" + json.dumps({"regeling": "x" * 300})
     buttons = [
         {"title": f"Optie nummer {i} met een lange titel", "payload": f"/kies_{i}"}
@@ -221,7 +227,7 @@ async def test_more_than_three_buttons_become_a_list(channel_server):
 async def test_more_than_ten_buttons_become_two_lists(channel_server):
     out, store = _output(channel_server)
     phone = p.phone()
-    store.record_inbound("whatsapp", phone)
+    store.record_inbound("whatsapp", _id(phone))
     await out.send_text_with_buttons(
         phone, "Kies", [{"title": str(i), "payload": str(i)} for i in range(12)]
     )
@@ -232,7 +238,7 @@ async def test_more_than_ten_buttons_become_two_lists(channel_server):
 async def test_long_text_is_split_at_4096(channel_server):
     out, store = _output(channel_server)
     phone = p.phone()
-    store.record_inbound("whatsapp", phone)
+    store.record_inbound("whatsapp", _id(phone))
     text = "\n\n".join((f"Alinea {i}. " + "woord " * 100).strip() for i in range(15))
     await out.send_text_message(phone, text)
     parts = channel_server.graph.texts(channel_server.graph.sent_to(phone))
@@ -245,12 +251,12 @@ async def test_outside_24h_sends_only_the_template(channel_server):
         channel_server, template_name="bestaanswijzer_vervolg", template_language="nl"
     )
     phone = p.phone()
-    store.record_inbound("whatsapp", phone, ts=time.time() - 25 * 3600)
+    store.record_inbound("whatsapp", _id(phone), ts=time.time() - 25 * 3600)
     await out.send_text_message(phone, "Een medewerker heeft je vraag bekeken.")
     (body,) = channel_server.graph.sent_to(phone)
     assert body["type"] == "template"
     assert body["template"] == {"name": "bestaanswijzer_vervolg", "language": {"code": "nl"}}
-    entries = [e for e in store.outbox("whatsapp") if e.recipient == phone]
+    entries = [e for e in store.outbox("whatsapp") if e.recipient == _id(phone)]
     assert [e.reason for e in entries] == ["outside_24h_template_sent"]
 
 
@@ -261,10 +267,10 @@ async def test_outside_24h_without_template_goes_to_outbox(channel_server, caplo
         await out.send_text_message(phone, "Een medewerker heeft je vraag bekeken.")
     time.sleep(0.2)
     assert channel_server.graph.sent_to(phone) == []
-    (entry,) = [e for e in store.outbox("whatsapp") if e.recipient == phone]
+    (entry,) = [e for e in store.outbox("whatsapp") if e.recipient == _id(phone)]
     assert entry.reason == "outside_24h" and entry.text == "Een medewerker heeft je vraag bekeken."
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert any(mask(phone) in w for w in warnings)
+    assert any(mask(_id(phone)) in w for w in warnings)
     assert not any(phone in r.getMessage() for r in caplog.records)
 
 
@@ -286,8 +292,8 @@ async def test_send_to_resident_uses_environment_and_raises_when_undelivered(
     with pytest.raises(UndeliveredError):
         await send_to_resident(phone, "Hallo vanaf een medewerker")
     assert channel_server.graph.sent_to(phone) == []
-    assert [e for e in WhatsAppOutput().store.outbox("whatsapp") if e.recipient == phone] == []
-    WhatsAppOutput().store.record_inbound("whatsapp", phone)
+    assert [e for e in WhatsAppOutput().store.outbox("whatsapp") if e.recipient == _id(phone)] == []
+    WhatsAppOutput().store.record_inbound("whatsapp", _id(phone))
     await send_to_resident(phone, "Hallo vanaf een medewerker")
     assert channel_server.graph.texts(channel_server.graph.sent_to(phone)) == [
         "Hallo vanaf een medewerker"
@@ -297,9 +303,11 @@ async def test_send_to_resident_uses_environment_and_raises_when_undelivered(
 async def test_wrong_token_is_kept_in_outbox_without_phone_in_logs(channel_server, caplog):
     out, store = _output(channel_server, token="verkeerd")
     phone = p.phone()
-    store.record_inbound("whatsapp", phone)
+    store.record_inbound("whatsapp", _id(phone))
     with caplog.at_level(logging.INFO, logger="channels"):
         await out.send_text_message(phone, "geheim bericht")
-    assert [e.reason for e in store.outbox("whatsapp") if e.recipient == phone] == ["send_failed"]
+    assert [e.reason for e in store.outbox("whatsapp") if e.recipient == _id(phone)] == [
+        "send_failed"
+    ]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "status=401" in logged and phone not in logged and "geheim bericht" not in logged

@@ -122,7 +122,7 @@ def test_serve_adds_configured_channels(monkeypatch):
     for key, value in FULL.items():
         monkeypatch.setenv(key, value)
     creds = serve.channel_credentials()
-    assert {"rest", TELEGRAM_CLASS, WHATSAPP_CLASS} <= set(creds)
+    assert {serve.REST, TELEGRAM_CLASS, WHATSAPP_CLASS} <= set(creds)
 
 
 def test_mask_is_stable_and_hides_the_number():
