@@ -127,8 +127,7 @@ def rasa_command(
         "--interface",
         interface,
         "--enable-api",
-        "--auth-token",
-        token,
+        f"--auth-token={token}",  # one argument: a random token may start with "-"
         "--quiet",
     ]
 
