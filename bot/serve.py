@@ -141,14 +141,14 @@ def start_rasa_server(
     token: str | None = None,
     extra_env: dict[str, str] | None = None,
     log_name: str = "rasa.log",
+    endpoints: Path | None = None,
+    wait: bool = True,
 ) -> tuple[subprocess.Popen, str, str]:
     """Start ``rasa run``; return the process, its base URL and the API token.
 
     ``endpoints`` overrides the generated endpoints.yml (scale-out); ``wait=False`` returns at
     once so several instances can load their model in parallel (then call ``runtime.wait_http``).
     """
-    endpoints: Path | None = None,
-    wait: bool = True,
     port = port or runtime.free_port()
     token = token or os.environ.get("BW_RASA_TOKEN") or secrets.token_urlsafe(24)
     endpoints = endpoints or write_endpoints(action_url, folder)
