@@ -192,10 +192,11 @@ def rest_runs(model: Path, rounds: int, load_users: int, load_messages: int) -> 
         rasa = None
         try:
             t0 = time.perf_counter()
-            rasa, base, token = serve.start_rasa_server(model, url, folder, channels={"rest": {}})
+            channels = {serve.REST: {"state_db": str(folder / "channels.db")}}
+            rasa, base, token = serve.start_rasa_server(model, url, folder, channels=channels)
             out["rasa_ready_s"] = time.perf_counter() - t0
             load.run([base], 1, 4)  # warm-up: first-use caches in Rasa and the action server
-            out["one_user"] = load.run([base], 1, rounds * 8)
+            out["one_user"] = load.sequential([base], rounds)
             out["users_20"] = load.run([base], 20, 10)
             full = load.run([base], load_users, load_messages)
             out["load"] = full
@@ -221,7 +222,7 @@ def scale_runs(model: Path) -> dict[str, Any]:
         info = scale.start(cfg, model=model)
         load.run([info["front"]], 2, 4)  # warm-up
         out["users_20"] = load.run([info["front"]], 20, 10)
-        out["one_user"] = load.run([info["front"]], 1, 40)
+        out["one_user"] = load.sequential([info["front"]], 5)
         out["rss_mb"] = {
             name: peak_rss_mb(int((cfg.run / f"{name}.pid").read_text()))
             for name in ("rasa-1", "rasa-2", "actions-1", "actions-2")
@@ -281,9 +282,10 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         f"Measured {m['date']} (load average at start: {m['load_average']}; other work on the "
         "machine shows up in these numbers).",
         "",
-        "End to end = HTTP POST to the REST channel (`/webhooks/rest/webhook`) of a real `rasa run` "
-        "until the JSON answer is back, with the real action server and the shipped SQLite tracker "
-        "store; conversations are the scripted ones in bot/load.py (regulation, follow-up, documents, "
+        "End to end = HTTP POST to the REST channel (`/webhooks/rest/webhook`, with the privacy "
+        "steps: rate limit, masking, pseudonymous sender) of a real `rasa run` until the JSON answer "
+        "is back, with the real action server and the shipped SQLite tracker store (masking); "
+        "conversations are the scripted ones in bot/load.py (regulation, follow-up, documents, "
         "debts), each answer checked for the expected content.",
         "",
         "| measure | value | target | verdict |",
@@ -372,7 +374,8 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         "channel of one `rasa run` (SQLite tracker store) on loopback.",
         "",
         f"- {len(full.latencies_ms)} replies in {full.seconds:.1f} s: {full.throughput:.1f} replies/s; {_lat(full)}.",
-        f"- Errors: {len(full.errors)}; answers without the expected content: {len(full.wrong)}.",
+        f"- Errors: {len(full.errors)}; answers without the expected content: {len(full.wrong)}."
+        + "".join(f"\n  - {e}" for e in (full.errors + full.wrong)[:8]),
         f"- Trackers checked afterwards through the HTTP API: {len(full.senders)} conversations, "
         f"{'all messages kept' if not rest['load_lost'] else 'LOST: ' + str(rest['load_lost'])}.",
         "- The bounded version (10 × 5) runs in every `make test` (tests/test_load.py); the "

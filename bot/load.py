@@ -157,13 +157,43 @@ def run(urls: list[str], users: int, messages: int, **kw) -> LoadResult:
     return asyncio.run(run_async(urls, users, messages, **kw))
 
 
+def sequential(urls: list[str], conversations: int, messages: int = 8) -> LoadResult:
+    """One resident at a time: ``conversations`` short conversations after each other (fresh
+    senders, so the per-sender rate limit never kicks in)."""
+    total = LoadResult(users=1, messages_per_user=conversations * messages, seconds=0.0)
+    for _ in range(conversations):
+        r = run(urls, 1, messages)
+        total.seconds += r.seconds
+        total.latencies_ms += r.latencies_ms
+        total.errors += r.errors
+        total.wrong += r.wrong
+        total.senders.update(r.senders)
+        for url, n in r.per_url.items():
+            total.per_url[url] = total.per_url.get(url, 0) + n
+    return total
+
+
+def conversation_id(sender: str, channel: str = "rest") -> str:
+    """The id Rasa keeps the conversation under: our channels pseudonymise the sender."""
+    try:
+        from channels.identity import pseudonym
+    except ImportError:  # pragma: no cover - without the privacy layer ids are kept as sent
+        return sender
+    return pseudonym(channel, sender)
+
+
 def tracker_user_messages(base: str, token: str, sender: str) -> list[str]:
-    """The user messages Rasa's tracker store holds for ``sender`` (via the HTTP API)."""
+    """The user messages Rasa's tracker store holds for ``sender`` (via the HTTP API).
+
+    ``sender`` is what the resident's client sent; the tracker is looked up under its pseudonym
+    (the same keyed hash the channel uses, so this process needs the same ``BW_SECRET_KEY``).
+    """
     import json
     import urllib.parse
     import urllib.request
 
-    url = f"{base}/conversations/{urllib.parse.quote(sender, safe='')}/tracker?token={token}"
+    conv = urllib.parse.quote(conversation_id(sender), safe="")
+    url = f"{base}/conversations/{conv}/tracker?token={token}"
     with urllib.request.urlopen(url, timeout=30) as resp:
         tracker = json.loads(resp.read())
     return [e.get("text") or "" for e in tracker.get("events", []) if e.get("event") == "user"]

@@ -314,9 +314,10 @@ def lock_store(cfg: ScaleConfig) -> dict[str, Any]:
 
 
 def tracker_store(cfg: ScaleConfig) -> dict[str, Any]:
-    """The endpoints.yml ``tracker_store`` entry: Rasa's SQL tracker store on PostgreSQL."""
+    """The endpoints.yml ``tracker_store`` entry: our masking SQL tracker store on PostgreSQL
+    (the same class as the embedded default, so masking and deletion work the same)."""
     return {
-        "type": "SQL",
+        "type": serve.TRACKER_STORE,
         "dialect": "postgresql",
         "url": "127.0.0.1",
         "port": cfg.pg_port,
