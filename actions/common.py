@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 from knowledge.views import RegelingView
+from nlu.entities import default_matcher
 
 
 def kb() -> KnowledgeService:
@@ -24,16 +25,35 @@ def last_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def entity(tracker: Tracker, name: str) -> object | None:
+    """The first value of an entity in the latest message (from nlu.entities)."""
+    for ent in tracker.latest_message.get("entities") or []:
+        if ent.get("entity") == name:
+            return ent.get("value")
+    return None
+
+
 def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
     """The regulation this message is about: named in the message, else the one in focus.
 
-    "hoe vraag ik huurtoeslag aan" names it; "en hoe vraag ik dat aan?" refers back to the slot.
+    "hoe vraag ik huurtoeslag aan" names it (the ``regeling`` entity, or a search over the text,
+    which also picks the gemeente's own variant); "en hoe vraag ik dat aan?" refers back to the
+    slot.
     """
     service = kb()
-    found = (
-        service.find_regeling(last_text(tracker), gemeente(tracker)) if last_text(tracker) else None
-    )
+    text = last_text(tracker)
+    where = gemeente(tracker)
+    for ids in default_matcher().candidates(text, "regeling") if text else []:
+        regs = [r for rid in ids if (r := service.regeling(rid))]
+        local = [r for r in regs if r.gemeente == where]
+        national = [r for r in regs if r.gemeente is None]
+        if local or national:
+            return (local or national)[0]
+    found = service.find_regeling(text, where) if text else None
     if found:
         return found
+    named = entity(tracker, "regeling")
+    if isinstance(named, str) and (reg := service.regeling(named)):
+        return reg
     slot = tracker.get_slot("regeling")
     return service.regeling(slot) if slot else None

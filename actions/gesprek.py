@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.common import gemeente, kb, last_text, regeling_in_focus
+from actions.common import entity, gemeente, kb, last_text, regeling_in_focus
 from actions.regelingen import _not_found
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
+from knowledge.eligibility import Situation, assess
 from knowledge.text import normalize_text
+from knowledge.views import RegelingView
+from nlu import numbers
 
 ACHTTIEN_FILE = Path(__file__).resolve().parent.parent / "bot" / "achttien.yml"
+
+
+def age_verdict(reg: RegelingView, age: int) -> str:
+    """'en als ik 19 ben?': what the age conditions of a regulation say for this age."""
+    result = assess(reg, Situation(leeftijd=age))
+    age_conditions = [c for c in reg.voorwaarden if c.soort == "leeftijd"]
+    if not age_conditions:
+        return f"voor {reg.naam} ken ik geen leeftijdsgrens. De andere voorwaarden blijven gelden."
+    if result is None:
+        failing = next(
+            (c.tekst for c in age_conditions if c.veld == "leeftijd"), age_conditions[0].tekst
+        )
+        return f"{reg.naam} past niet bij je leeftijd. {failing}"
+    texts = " ".join(c.tekst for c in age_conditions)
+    return f"je leeftijd past bij {reg.naam}. {texts} De andere voorwaarden blijven gelden."
 
 
 class ActionRegelingRecht(Action):
@@ -32,6 +53,15 @@ class ActionRegelingRecht(Action):
         if reg is None:
             return _not_found(dispatcher, tracker)
         fields = resident_fields(reg)
+        age = entity(tracker, "leeftijd")
+        if isinstance(age, (int, float)) and not isinstance(age, bool):
+            dispatcher.utter_message(
+                response="utter_regeling_leeftijd",
+                leeftijd=int(age),
+                oordeel=age_verdict(reg, int(age)),
+            )
+            dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
+            return [SlotSet("regeling", reg.id)]
         lines = [f"• {condition_line(c)}" for c in reg.voorwaarden] or [f"• {reg.voor_wie}"]
         dispatcher.utter_message(
             response="utter_regeling_recht_intro", naam=reg.naam, voorwaarden="\n".join(lines)
@@ -79,12 +109,48 @@ class ActionRegelingTerugwerkend(Action):
 
 
 @lru_cache(maxsize=1)
-def achttien_items() -> list[str]:
+def achttien_items() -> list[dict[str, Any]]:
+    """The turning-18 checklist from ``bot/achttien.yml`` (ids, month offsets, wording)."""
     return yaml.safe_load(ACHTTIEN_FILE.read_text(encoding="utf8"))["regelingen"]
 
 
+def _when(item: dict[str, Any], birthday: dt.date | None) -> str:
+    """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording."""
+    if birthday is None or "maanden" not in item:
+        return item["tekst"] if birthday is None else item["wanneer"]
+    day = numbers.add_months(birthday, int(item["maanden"]))
+    return item["wanneer"].format(
+        datum=numbers.month_label(day), maand=numbers.month_year_label(day)
+    )
+
+
+class ValidateAchttienForm(FormValidationAction):
+    """Reads the month of the 18th birthday, also from the first message ('ik word 18 in juni')."""
+
+    def name(self) -> str:
+        return "validate_achttien_form"
+
+    async def extract_achttien_maand(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = last_text(tracker)
+        asked = tracker.get_slot("requested_slot") == "achttien_maand"
+        if not text or (not asked and tracker.get_slot("achttien_maand")):
+            return {}
+        if asked and numbers.is_unknown(text):
+            return {"achttien_maand": "onbekend"}
+        day = numbers.parse_birthday_18(text, dt.date.today())
+        if day:
+            return {"achttien_maand": day.isoformat()}
+        if re.search(r"\b(al 18|ben 18|18 geworden|ben al|19|20)\b", normalize_text(text)):
+            return {"achttien_maand": "onbekend"}
+        if asked:
+            dispatcher.utter_message(response="utter_achttien_maand_onduidelijk")
+        return {}
+
+
 class ActionAchttien(Action):
-    """Turning 18: the checklist of what changes, each with its next step and source."""
+    """Turning 18: the checklist of what changes, with dates when we know the month."""
 
     def name(self) -> str:
         return "action_achttien"
@@ -93,13 +159,24 @@ class ActionAchttien(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         where = gemeente(tracker)
-        dispatcher.utter_message(response="utter_achttien_intro")
-        for reg_id in achttien_items():
-            reg = kb().regeling(reg_id)
+        value = tracker.get_slot("achttien_maand")
+        birthday = dt.date.fromisoformat(value) if value and value != "onbekend" else None
+        if birthday:
+            dispatcher.utter_message(
+                response="utter_achttien_persoonlijk", maand=numbers.month_year_label(birthday)
+            )
+        else:
+            dispatcher.utter_message(response="utter_achttien_intro")
+        for item in achttien_items():
+            reg = kb().regeling(item["id"])
             if reg and reg.gemeente in (None, where):
-                dispatcher.utter_message(response="utter_achttien_punt", **resident_fields(reg))
+                dispatcher.utter_message(
+                    response="utter_achttien_datum_punt",
+                    wanneer=_when(item, birthday),
+                    **resident_fields(reg),
+                )
         dispatcher.utter_message(response="utter_achttien_slot")
-        return []
+        return [SlotSet("achttien_maand", None)]
 
 
 def find_place(text: str) -> tuple[str | None, str | None, str | None]:

@@ -215,20 +215,3 @@ class ActionHandoffAnnuleren(Action):
         else:
             dispatcher.utter_message(response="utter_gestopt")
         return [SlotSet(s, None) for s in FORM_SLOTS]
-
-
-class ActionFallback(Action):
-    """Not understood: ask to rephrase; the second time in a row, offer a person."""
-
-    def name(self) -> str:
-        return "action_fallback"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        count = int(tracker.get_slot("fallbacks") or 0) + 1
-        if count >= 2:
-            dispatcher.utter_message(response="utter_default_mens")
-            return [SlotSet("fallbacks", 0), SlotSet("handoff_reden", "niet_begrepen")]
-        dispatcher.utter_message(response="utter_default")
-        return [SlotSet("fallbacks", count)]

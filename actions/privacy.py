@@ -30,3 +30,38 @@ class ActionVerwijderGesprek(Action):
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_verwijder_klaar")
         return []
+
+
+def _days() -> int:
+    from bot.privacy import retention_days  # noqa: PLC0415 - keeps the import light
+
+    return retention_days()
+
+
+class ActionGreet(Action):
+    """Greeting; the first time in a conversation with a short privacy statement (what, how long)."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_greet")
+        first = not any(e.get("event") == "bot" for e in tracker.events)
+        if first:
+            dispatcher.utter_message(response="utter_privacy_kort", dagen=_days())
+        return []
+
+
+class ActionPrivacy(Action):
+    """'wat doen jullie met mijn gegevens': what is kept, masked, for how long, and how to delete."""
+
+    def name(self) -> str:
+        return "action_privacy"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_privacy", dagen=_days())
+        return []

@@ -119,10 +119,11 @@ def cross_validate(folds: int = 5) -> dict:
             "--out",
             out,
             "--no-plot",
-            "--disable-plotting",
         ]
         t0 = time.monotonic()
-        subprocess.run(cmd, cwd=ROOT, env=env.apply(), check=True, capture_output=True)
+        done = subprocess.run(cmd, cwd=ROOT, env=env.apply(), capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"rasa test nlu failed:\n{done.stderr[-3000:]}")
         report = json.loads((Path(out) / "intent_report.json").read_text())
         return {
             "folds": folds,

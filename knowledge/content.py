@@ -193,6 +193,15 @@ def _check_references(cs: ContentSet, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(rel("regelingen", rid), f"gerelateerd.{i}", "verwijst naar zichzelf")
                 )
+        national = reg.get("lokale_variant_van")
+        if national and (national not in cs.regelingen or not reg.get("gemeente")):
+            problems.append(
+                Problem(
+                    rel("regelingen", rid),
+                    "lokale_variant_van",
+                    f"'{national}' is geen bekende regeling, of deze regeling heeft geen gemeente",
+                )
+            )
         org = reg.get("uitvoerder_organisatie")
         if org and org not in cs.organisaties:
             problems.append(

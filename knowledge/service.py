@@ -6,6 +6,7 @@ so actions stay thin and never see SQL.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -128,6 +129,10 @@ class KnowledgeService:
         self, query: str, gemeente: str | None = DEFAULT_GEMEENTE
     ) -> RegelingView | None:
         """The regulation a free-text question is about, or None when nothing matches well."""
+        # Numbers ("en als ik 21 ben") are ages or amounts, never a regulation's name.
+        query = re.sub(r"\b\d+\b", " ", query)
+        if not query.strip():
+            return None
         hits = self.index.search(query, kind="regeling", gemeente=gemeente, limit=1)
         if not hits or hits[0].score < MIN_REGELING_SCORE:
             return None

@@ -32,9 +32,7 @@ def _run_chat(tmp_path, model_path, db_url, lines: list[str], extra_env: dict[st
     return done.stdout
 
 
-def test_run_command_answers_the_mission_question_and_names_channels(
-    tmp_path, model_path, db_url
-):
+def test_run_command_answers_the_mission_question_and_names_channels(tmp_path, model_path, db_url):
     from tests import fakes
 
     telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()

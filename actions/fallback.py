@@ -1,0 +1,96 @@
+"""Not understood: 'bedoel je ...?' when two readings are close, rephrase, then offer a person.
+
+Two misunderstandings in a row is a handoff trigger (design §4): the second time the assistant
+offers a buurtteam member instead of asking again.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import entity, regeling_in_focus
+
+LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
+BEDOEL_JE_MIN = 0.15
+LONG_STORY_WORDS = 18
+REGELING_ACTIONS = {
+    "regeling_uitleg": "action_regeling_uitleg",
+    "regeling_aanvragen": "action_regeling_aanvragen",
+    "regeling_meenemen": "action_regeling_meenemen",
+    "regeling_recht": "action_regeling_recht",
+    "regeling_bedrag": "action_regeling_bedrag",
+    "regeling_terugwerkend": "action_regeling_terugwerkend",
+}
+
+
+def _previous_bot_action(tracker: Tracker) -> str | None:
+    """The last action before the current user message (``action_listen`` skipped)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+@lru_cache(maxsize=1)
+def intent_labels() -> dict[str, str]:
+    """Dutch button labels for intents the assistant may offer in 'bedoel je ...?'."""
+    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf8"))["intents"]
+
+
+def _candidates(tracker: Tracker) -> list[tuple[str, str]]:
+    """The two most likely intents with a label, when both are plausible."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    labels = intent_labels()
+    plausible = [
+        (r["name"], labels[r["name"]])
+        for r in ranking
+        if r.get("name") in labels and float(r.get("confidence") or 0) >= BEDOEL_JE_MIN
+    ]
+    return plausible[:2] if len(plausible) >= 2 else []
+
+
+class ActionFallback(Action):
+    """Not understood. When two readings are close: 'bedoel je A of B?' with buttons. Else ask to
+    rephrase; the second misunderstanding in a row offers a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if _previous_bot_action(tracker) == self.name():
+            dispatcher.utter_message(response="utter_default_mens")
+            return [SlotSet("handoff_reden", "niet_begrepen")]
+        text = tracker.latest_message.get("text") or ""
+        if len(text.split()) >= LONG_STORY_WORDS:
+            # A long story the classifier cannot place: acknowledge it and offer a person.
+            dispatcher.utter_message(response="utter_lang_verhaal")
+            return [SlotSet("handoff_reden", "meerdere_problemen"), FollowupAction("handoff_form")]
+        options = _candidates(tracker)
+        reg = regeling_in_focus(tracker) if entity(tracker, "regeling") else None
+        direct = next((REGELING_ACTIONS[i] for i, _ in options if i in REGELING_ACTIONS), None)
+        if reg and direct:
+            # "wat is de collectieve zorgverzekering": the regulation is clear, so answer it.
+            return [SlotSet("regeling", reg.id), FollowupAction(direct)]
+        if options:
+            buttons = [{"title": label, "payload": f"/{intent}"} for intent, label in options]
+            buttons.append({"title": "Iets anders", "payload": "/what_can_you_do"})
+            dispatcher.utter_message(response="utter_bedoel_je", buttons=buttons)
+            reg = reg or regeling_in_focus(tracker)
+            return [SlotSet("regeling", reg.id)] if reg else []
+        dispatcher.utter_message(response="utter_default")
+        return []
