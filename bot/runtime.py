@@ -68,7 +68,16 @@ def start_action_server(
     VAR.mkdir(exist_ok=True)
     log = open(log_path or VAR / "actions.log", "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "bot.action_server",
+            "--actions",
+            "actions",
+            "--port",
+            str(port),
+            "--quiet",
+        ],
         cwd=ROOT,
         env=environ,
         stdout=log,

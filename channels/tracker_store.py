@@ -27,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
 from nlu.pii import mask
@@ -72,6 +73,22 @@ def _url_kwargs(db_url: str) -> dict[str, Any]:
     }
 
 
+def _fast_sqlite(engine: Any) -> None:
+    """WAL with ``synchronous=NORMAL``: no fsync per message (about 19 ms each on this machine).
+
+    A committed turn survives a crash of the process; only a power cut can lose the last turns.
+    """
+
+    @sa_event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    engine.dispose()  # connections opened before the listener get the pragmas on reconnect
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store that masks personal data and honours 'verwijder mijn gesprek'.
 
@@ -84,6 +101,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             if not kwargs.get("host"):
                 kwargs.pop("host", None)
         super().__init__(domain=domain, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            _fast_sqlite(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:

@@ -7,7 +7,7 @@ case "${1:-rasa}" in
   load-kb)
     exec python -m bot kb load ;;
   actions)
-    exec python -m rasa_sdk --actions actions --port 5055 ;;
+    exec python -m bot.action_server --actions actions --port 5055 ;;
   rasa)
     mkdir -p "$BW_VAR_DIR/rasa"
     # credentials.yml from the environment (REST, resident REST, staff API; Telegram/WhatsApp

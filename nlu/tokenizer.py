@@ -14,10 +14,12 @@ from typing import Any
 import spacy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.text import lemma, normalize_token
 
+EMPTY_TOKEN = "__leeg__"
 _SPLIT_RE = re.compile(r"[-/_]")
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
@@ -44,6 +46,15 @@ class DutchTokenizer(Tokenizer):
     def supported_languages() -> list[str] | None:
         return ["nl"]
 
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Empty or blank messages become a placeholder word: every featurizer then sees the same
+        text, so the classifier gets its full feature width and answers with a fallback."""
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and not text.strip():
+                message.set(TEXT, EMPTY_TOKEN)
+        return super().process(messages)
+
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""
         tokens: list[Token] = []
@@ -55,9 +66,11 @@ class DutchTokenizer(Tokenizer):
                 norm = normalize_token(_REPEAT_RE.sub(r"\1\1", part))
                 for word in norm.split():
                     tokens.append(Token(word, start, start + len(part), lemma=lemma(word)))
-        if not tokens and text.strip():
-            # emoji-only or punctuation-only messages still need one token to classify
-            tokens.append(Token(text.strip()[:20], 0, len(text), lemma=text.strip()[:20]))
+        if not tokens:
+            # emoji-only, punctuation-only or empty messages still need one token to classify
+            # (the intent classifier needs at least one feature; an empty message gets a fallback)
+            word = text.strip()[:20] or EMPTY_TOKEN
+            tokens.append(Token(word, 0, len(text), lemma=word))
         return self._apply_token_pattern(tokens)
 
 

@@ -1,0 +1,91 @@
+"""The fallback action: 'bedoel je ...?' buttons, direct answers, long stories, two in a row."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionFallback
+from nlu.entities import extract
+
+
+def _tracker(text: str, ranking: list[tuple[str, float]], events: list[dict] | None = None):
+    return Tracker.from_dict(
+        {
+            "sender_id": "unit",
+            "slots": {"gemeente": "amsterdam", "regeling": None},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": "nlu_fallback", "confidence": 0.45},
+                "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45}]
+                + [{"name": n, "confidence": c} for n, c in ranking],
+                "entities": extract(text),
+            },
+            "events": (events or []) + [{"event": "user", "text": text}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def _run(t: Tracker) -> tuple[list[dict], list[dict]]:
+    d = CollectingDispatcher()
+    return d.messages, ActionFallback().run(d, t, {})
+
+
+@pytest.fixture(autouse=True)
+def _db(db_url):
+    return db_url
+
+
+def test_two_close_readings_ask_bedoel_je_with_buttons_and_keep_the_regulation():
+    msgs, events = _run(
+        _tracker("stadspas kinderen kosten", [("kinderen_kosten", 0.3), ("regelcheck", 0.2)])
+    )
+    assert msgs[0]["response"] == "utter_bedoel_je"
+    payloads = [b["payload"] for b in msgs[0]["buttons"]]
+    assert payloads == ["/kinderen_kosten", "/regelcheck", "/what_can_you_do"]
+    assert {"event": "slot", "name": "regeling", "value": "stadspas_amsterdam"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_clear_regulation_with_a_regulation_reading_is_answered_directly():
+    msgs, events = _run(
+        _tracker(
+            "wat is de collectieve zorgverzekering",
+            [("regeling_uitleg", 0.43), ("zorgverzekering", 0.15)],
+        )
+    )
+    assert msgs == []
+    assert events[-1] == {"event": "followup", "name": "action_regeling_uitleg", "timestamp": None}
+
+
+def test_one_unclear_reading_asks_to_rephrase():
+    msgs, _ = _run(_tracker("blorp", [("chitchat", 0.2), ("greet", 0.05)]))
+    assert msgs[0]["response"] == "utter_default"
+
+
+def test_long_story_goes_to_the_buurtteam():
+    story = " ".join(["ik heb schulden en mijn huis en mijn werk en alles gaat mis"] * 2)
+    msgs, events = _run(_tracker(story, [("schuld_aanmaning", 0.3), ("uitzetting", 0.2)]))
+    assert msgs[0]["response"] == "utter_lang_verhaal"
+    assert events[-1]["name"] == "handoff_form"
+
+
+def test_second_misunderstanding_in_a_row_offers_a_person():
+    earlier = [
+        {"event": "user", "text": "blorp"},
+        {"event": "action", "name": "action_fallback"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    msgs, _ = _run(_tracker("snorf", [("chitchat", 0.2)], earlier))
+    assert msgs[0]["response"] == "utter_default_mens"
+    # ...but not when something else was answered in between
+    earlier.insert(2, {"event": "action", "name": "utter_greet"})
+    earlier.insert(2, {"event": "user", "text": "hoi"})
+    msgs, _ = _run(_tracker("snorf", [("chitchat", 0.2)], earlier))
+    assert msgs[0]["response"] == "utter_default"
