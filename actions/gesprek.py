@@ -14,8 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, gemeente, kb, last_text, regeling_in_focus
-from actions.regelingen import _not_found
+from actions.common import entity, gemeente, kb, last_text
+from actions.regelingen import RegelingAction
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
 from knowledge.text import normalize_text
@@ -40,18 +40,13 @@ def age_verdict(reg: RegelingView, age: int) -> str:
     return f"je leeftijd past bij {reg.naam}. {texts} De andere voorwaarden blijven gelden."
 
 
-class ActionRegelingRecht(Action):
+class ActionRegelingRecht(RegelingAction):
     """'heb ik recht op huurtoeslag?': the conditions we know, and an honest 'geen beslissing'."""
 
     def name(self) -> str:
         return "action_regeling_recht"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        reg = regeling_in_focus(tracker)
-        if reg is None:
-            return _not_found(dispatcher, tracker)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         fields = resident_fields(reg)
         age = entity(tracker, "leeftijd")
         if isinstance(age, (int, float)) and not isinstance(age, bool):
@@ -61,27 +56,21 @@ class ActionRegelingRecht(Action):
                 oordeel=age_verdict(reg, int(age)),
             )
             dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
-            return [SlotSet("regeling", reg.id)]
+            return
         lines = [f"• {condition_line(c)}" for c in reg.voorwaarden] or [f"• {reg.voor_wie}"]
         dispatcher.utter_message(
             response="utter_regeling_recht_intro", naam=reg.naam, voorwaarden="\n".join(lines)
         )
         dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
-        return [SlotSet("regeling", reg.id)]
 
 
-class ActionRegelingBedrag(Action):
+class ActionRegelingBedrag(RegelingAction):
     """'hoeveel krijg ik?': amounts with the year they hold for, or honestly none."""
 
     def name(self) -> str:
         return "action_regeling_bedrag"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        reg = regeling_in_focus(tracker)
-        if reg is None:
-            return _not_found(dispatcher, tracker)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         fields = resident_fields(reg)
         if reg.bedragen:
             dispatcher.utter_message(
@@ -91,21 +80,14 @@ class ActionRegelingBedrag(Action):
             )
         else:
             dispatcher.utter_message(response="utter_regeling_geen_bedragen", **fields)
-        return [SlotSet("regeling", reg.id)]
 
 
-class ActionRegelingTerugwerkend(Action):
+class ActionRegelingTerugwerkend(RegelingAction):
     def name(self) -> str:
         return "action_regeling_terugwerkend"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        reg = regeling_in_focus(tracker)
-        if reg is None:
-            return _not_found(dispatcher, tracker)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         dispatcher.utter_message(response="utter_regeling_terugwerkend", **resident_fields(reg))
-        return [SlotSet("regeling", reg.id)]
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb, last_text, regeling_in_focus
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
+from knowledge.views import RegelingView
 
 
 def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -27,11 +28,15 @@ def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[
     return []
 
 
-class ActionRegelingUitleg(Action):
-    """'wat is zorgtoeslag': B1 summary, one next step, source and peildatum."""
+class RegelingAction(Action):
+    """An answer about one regulation: the one named in the message, else the one in focus.
 
-    def name(self) -> str:
-        return "action_regeling_uitleg"
+    Subclasses implement :meth:`answer`; when no regulation is known the resident hears so
+    honestly, with close matches as buttons. The answered regulation stays in focus.
+    """
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
+        raise NotImplementedError
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -39,9 +44,20 @@ class ActionRegelingUitleg(Action):
         reg = regeling_in_focus(tracker)
         if reg is None:
             return _not_found(dispatcher, tracker)
+        self.answer(dispatcher, tracker, reg)
+        return [SlotSet("regeling", reg.id)]
+
+
+class ActionRegelingUitleg(RegelingAction):
+    """'wat is zorgtoeslag': B1 summary, one next step, source and peildatum."""
+
+    def name(self) -> str:
+        return "action_regeling_uitleg"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         if tracker.get_slot("modus") == "medewerker":
             dispatcher.utter_message(response="utter_regeling_staff", **staff_fields(reg))
-            return [SlotSet("regeling", reg.id)]
+            return
         fields = resident_fields(reg)
         dispatcher.utter_message(response="utter_regeling_uitleg", **fields)
         dispatcher.utter_message(response="utter_regeling_volgende_stap", **fields)
@@ -59,21 +75,15 @@ class ActionRegelingUitleg(Action):
             )
         if reg.persoonlijk_advies:
             dispatcher.utter_message(response="utter_regeling_persoonlijk")
-        return [SlotSet("regeling", reg.id)]
 
 
-class ActionRegelingAanvragen(Action):
+class ActionRegelingAanvragen(RegelingAction):
     """'hoe vraag ik huurtoeslag aan' (or 'en hoe vraag ik dat aan?' for the one in focus)."""
 
     def name(self) -> str:
         return "action_regeling_aanvragen"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        reg = regeling_in_focus(tracker)
-        if reg is None:
-            return _not_found(dispatcher, tracker)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         fields = resident_fields(reg)
         dispatcher.utter_message(
             response="utter_regeling_aanvragen", hoe_aanvragen=reg.hoe_aanvragen, **fields
@@ -82,21 +92,15 @@ class ActionRegelingAanvragen(Action):
             dispatcher.utter_message(
                 response="utter_regeling_meenemen", meenemen=meenemen_list(reg), **fields
             )
-        return [SlotSet("regeling", reg.id)]
 
 
-class ActionRegelingMeenemen(Action):
+class ActionRegelingMeenemen(RegelingAction):
     """'wat moet ik meenemen?' for the named regulation or the one in focus."""
 
     def name(self) -> str:
         return "action_regeling_meenemen"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        reg = regeling_in_focus(tracker)
-        if reg is None:
-            return _not_found(dispatcher, tracker)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
         fields = resident_fields(reg)
         if reg.meenemen:
             dispatcher.utter_message(
@@ -104,4 +108,3 @@ class ActionRegelingMeenemen(Action):
             )
         else:
             dispatcher.utter_message(response="utter_regeling_meenemen_onbekend", **fields)
-        return [SlotSet("regeling", reg.id)]

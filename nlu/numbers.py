@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from knowledge.answers import MAANDEN
 from knowledge.text import normalize_text
 
 MONTHS = {
@@ -37,20 +38,7 @@ MONTHS = {
     "december": 12,
     "dec": 12,
 }
-MONTH_NAMES = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
+MONTH_NAMES = MAANDEN
 _ZERO_WORDS = {"geen", "niks", "niets", "nul", "0", "nop", "none", "nothing"}
 _UNKNOWN_RE = re.compile(
     r"\b(weet (ik )?(het )?niet|geen idee|weet niet|wil ik niet zeggen|zeg ik liever niet|"
