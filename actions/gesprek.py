@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, gemeente, kb, last_text
-from actions.regelingen import RegelingAction
+from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
 from knowledge.text import normalize_text
@@ -40,7 +40,7 @@ def age_verdict(reg: RegelingView, age: int) -> str:
     return f"je leeftijd past bij {reg.naam}. {texts} De andere voorwaarden blijven gelden."
 
 
-class ActionRegelingRecht(RegelingAction):
+class ActionRegelingRecht(RegelingAnswer, Action):
     """'heb ik recht op huurtoeslag?': the conditions we know, and an honest 'geen beslissing'."""
 
     def name(self) -> str:
@@ -64,7 +64,7 @@ class ActionRegelingRecht(RegelingAction):
         dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
 
 
-class ActionRegelingBedrag(RegelingAction):
+class ActionRegelingBedrag(RegelingAnswer, Action):
     """'hoeveel krijg ik?': amounts with the year they hold for, or honestly none."""
 
     def name(self) -> str:
@@ -82,7 +82,7 @@ class ActionRegelingBedrag(RegelingAction):
             dispatcher.utter_message(response="utter_regeling_geen_bedragen", **fields)
 
 
-class ActionRegelingTerugwerkend(RegelingAction):
+class ActionRegelingTerugwerkend(RegelingAnswer, Action):
     def name(self) -> str:
         return "action_regeling_terugwerkend"
 

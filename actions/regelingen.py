@@ -28,10 +28,10 @@ def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[
     return []
 
 
-class RegelingAction(Action):
-    """An answer about one regulation: the one named in the message, else the one in focus.
+class RegelingAnswer:
+    """Mixin for an answer about one regulation: the one named in the message, else the one in focus.
 
-    Subclasses implement :meth:`answer`; when no regulation is known the resident hears so
+    Not an ``Action`` itself, so rasa-sdk does not register it. Subclasses implement :meth:`answer`; when no regulation is known the resident hears so
     honestly, with close matches as buttons. The answered regulation stays in focus.
     """
 
@@ -48,7 +48,7 @@ class RegelingAction(Action):
         return [SlotSet("regeling", reg.id)]
 
 
-class ActionRegelingUitleg(RegelingAction):
+class ActionRegelingUitleg(RegelingAnswer, Action):
     """'wat is zorgtoeslag': B1 summary, one next step, source and peildatum."""
 
     def name(self) -> str:
@@ -77,7 +77,7 @@ class ActionRegelingUitleg(RegelingAction):
             dispatcher.utter_message(response="utter_regeling_persoonlijk")
 
 
-class ActionRegelingAanvragen(RegelingAction):
+class ActionRegelingAanvragen(RegelingAnswer, Action):
     """'hoe vraag ik huurtoeslag aan' (or 'en hoe vraag ik dat aan?' for the one in focus)."""
 
     def name(self) -> str:
@@ -94,7 +94,7 @@ class ActionRegelingAanvragen(RegelingAction):
             )
 
 
-class ActionRegelingMeenemen(RegelingAction):
+class ActionRegelingMeenemen(RegelingAnswer, Action):
     """'wat moet ik meenemen?' for the named regulation or the one in focus."""
 
     def name(self) -> str:
