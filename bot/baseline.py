@@ -3,7 +3,7 @@
 Trained on exactly the NLU examples Rasa trains on (nlu/*.yml), it labels a message with the
 intent of the most similar training example (cosine over word and character n-gram TF-IDF).
 No dialogue state, no knowledge of the domain. The benchmark runs it on the same held-out set as
-the trained model, so the difference shows what DIET, the fallback and the pipeline add.
+the trained model, so the difference shows what the trained classifier, the fallback and the pipeline add.
 """
 
 from __future__ import annotations

@@ -350,7 +350,7 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         "examples (nlu/*.yml). Baseline: TF-IDF (words + character 2–4-grams) nearest neighbour "
         "(bot/baseline.py), no dialogue state.",
         "",
-        "| | trained pipeline (DIET + fallback + crisis detector) | TF-IDF baseline | ratio |",
+        "| | trained pipeline (logistic regression + fallback + crisis detector) | TF-IDF baseline | ratio |",
         "|---|---|---|---|",
         f"| held-out intent accuracy ({r['n']}) | {r['accuracy']:.3f} | {b['accuracy']:.3f} | "
         f"{r['accuracy'] / b['accuracy']:.2f}x |",
