@@ -15,6 +15,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, sele
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
+from channels.crypto import decrypt, encrypt
 from knowledge.db import get_engine
 
 Base = declarative_base()
@@ -220,8 +221,10 @@ class CaseStore:
 
     # --- outbox ---------------------------------------------------------------------------------
     def queue(self, sender_id: str, channel: str, text: str) -> None:
+        """Keep a staff reply for the resident; the text is stored encrypted (it may hold a phone
+        number or an address the staff member typed)."""
         with Session(self.engine, future=True) as s, s.begin():
-            s.add(OutboxMessage(sender_id=sender_id, channel=channel, text=text))
+            s.add(OutboxMessage(sender_id=sender_id, channel=channel, text=encrypt(text)))
 
     def take_outbox(self, sender_id: str) -> list[str]:
         """Pending messages for a resident, oldest first; marked delivered in the same transaction."""
@@ -239,7 +242,13 @@ class CaseStore:
             )
             for r in rows:
                 r.delivered_at = _now()
-            return [r.text for r in rows]
+            return [_plain(r.text) for r in rows]
+
+
+def _plain(stored: str) -> str:
+    """Decrypt an outbox text (rows written before encryption are returned as they are)."""
+    text = decrypt(stored)
+    return stored if text is None else text
 
 
 @lru_cache(maxsize=4)

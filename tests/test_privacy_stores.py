@@ -246,3 +246,20 @@ def test_retention_days_from_environment(monkeypatch):
     assert privacy.retention_days() == 90
     monkeypatch.setenv("BW_RETENTION_DAYS", "30")
     assert privacy.retention_days() == 30
+
+
+def test_staff_replies_wait_encrypted_in_the_case_outbox(tmp_path):
+    """A staff reply may hold a phone number: the outbox row never has it in the clear."""
+    from sqlalchemy import text
+
+    from channels.cases import CaseStore
+    from knowledge.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    cases = CaseStore(engine)
+    cases.queue("sender-x", "bw", "Bel me gerust op 0612345678.")
+    with engine.connect() as conn:
+        stored = conn.execute(text("select text from outbox")).scalars().all()
+    assert stored and all("0612345678" not in s for s in stored)
+    assert cases.take_outbox("sender-x") == ["Bel me gerust op 0612345678."]
+    assert cases.take_outbox("sender-x") == []
