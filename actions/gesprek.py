@@ -152,10 +152,11 @@ class ActionAchttien(Action):
         for item in achttien_items():
             reg = kb().regeling(item["id"])
             if reg and reg.gemeente in (None, where):
+                fields = resident_fields(reg)
+                if item.get("stap"):
+                    fields["volgende_stap"] = item["stap"]
                 dispatcher.utter_message(
-                    response="utter_achttien_datum_punt",
-                    wanneer=_when(item, birthday),
-                    **resident_fields(reg),
+                    response="utter_achttien_datum_punt", wanneer=_when(item, birthday), **fields
                 )
         dispatcher.utter_message(response="utter_achttien_slot")
         return [SlotSet("achttien_maand", None)]

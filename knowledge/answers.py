@@ -86,16 +86,17 @@ def channel_line(service: ServiceView, max_channels: int = 2) -> str:
         parts.append(f"{verb} {k.waarde}{note}".strip())
     if not parts and service.website:
         parts.append(f"Kijk op {service.website}")
+    parts = [p[0].lower() + p[1:] for p in parts if p]
     text = " of ".join(parts) if len(parts) <= 2 else ", ".join(parts)
-    return text[0].lower() + text[1:] if text else ""
+    return text
 
 
 def service_block(service: ServiceView, max_channels: int = 2) -> str:
     """A short B1 block for one place to turn to."""
     how = channel_line(service, max_channels)
-    line = f"• {service.organisatie}: {how}." if how else f"• {service.organisatie}."
+    line = f"• {service.organisatie}: {how.rstrip('.')}." if how else f"• {service.organisatie}."
     if service.openingstijden:
-        line += f" Open: {service.openingstijden}."
+        line += f" Open: {service.openingstijden.rstrip('.')}."
     return line
 
 
