@@ -234,6 +234,34 @@ class ActionZoekHulp(Action):
         return [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)] if gem else []
 
 
+_TO_RESIDENT = re.compile(
+    r"\b(gewon\w*|normaa?l\w*|bewoner\w*|uit|stop|exit|verlaat|terug|back|makkelijke?|eenvoudig\w*"
+    r"|geen medewerker|voor mezelf|resident)\b"
+)
+_TO_STAFF = re.compile(
+    r"\b(aan|medewerker\w*|staff|profession\w*|consulent|hulpverlener|buurtteam|clie?nt|"
+    r"uitgebreide?|volledige?|social worker)\b"
+)
+
+
+def wanted_mode(text: str, intent: str | None) -> str:
+    """'zet medewerkermodus aan' -> medewerker, 'uit staff modus' -> bewoner.
+
+    The two intents share their words ("modus", "medewerker"), so the classifier confuses them;
+    the words that say the direction decide, the intent breaks a tie.
+    """
+    norm = normalize_text(text)
+    resident = bool(_TO_RESIDENT.search(norm))
+    staff = bool(_TO_STAFF.search(norm))
+    if re.search(r"\b(uit|stop|exit|verlaat|geen medewerker)\b", norm):  # "medewerkermodus uit"
+        return "bewoner"
+    if resident and not staff:
+        return "bewoner"
+    if staff and not resident:
+        return "medewerker"
+    return "medewerker" if intent == "medewerker_modus" else "bewoner"
+
+
 class ActionModus(Action):
     """Switch between resident answers and terse, complete staff answers."""
 
@@ -244,7 +272,7 @@ class ActionModus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "medewerker_modus":
+        if wanted_mode(last_text(tracker), intent) == "medewerker":
             dispatcher.utter_message(response="utter_medewerker_modus")
             return [SlotSet("modus", "medewerker")]
         dispatcher.utter_message(response="utter_bewoner_modus")

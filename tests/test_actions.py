@@ -91,3 +91,25 @@ def test_geldzorgen_names_organisations_with_contact():
     places = next(m for m in msgs if m["response"] == "utter_geldzorgen_plekken")["plekken"]
     assert "Buurtteam" in places and "0800-8115" in places
     assert msgs[-1]["response"] == "utter_geldzorgen_vraag"
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("zet medewerkermodus aan", "medewerker"),
+        ("zet medewerkermodus uit", "bewoner"),
+        ("schakel naar staff mode", "medewerker"),
+        ("stop staff modus", "bewoner"),
+        ("professionele modus", "medewerker"),
+        ("makkelijke taal modus", "bewoner"),
+        ("ik ben medewerker van het buurtteam", "medewerker"),
+        ("ik ben geen medewerker", "bewoner"),
+    ],
+)
+def test_mode_direction_comes_from_the_words_not_only_the_intent(text, mode):
+    from actions.gesprek import wanted_mode
+
+    # the classifier often swaps the two mode intents; the words decide
+    assert (
+        wanted_mode(text, "bewoner_modus" if mode == "medewerker" else "medewerker_modus") == mode
+    )
