@@ -7,6 +7,7 @@ so actions stay thin and never see SQL.
 from __future__ import annotations
 
 import re
+import time
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -99,8 +100,14 @@ def _service_view(svc: Service) -> ServiceView:
 class KnowledgeService:
     """Read access to regulations and the social map for one database."""
 
+    #: Regulation views are immutable; a short cache saves ~9 ms of queries per view in actions
+    #: that show related regulations. A reload of the content is visible within this many seconds.
+    CACHE_SECONDS = 60.0
+
     def __init__(self, engine: Engine | None = None):
         self.engine = engine or get_engine()
+        self._cache: dict[str, tuple[float, RegelingView | None]] = {}
+        self._services_cache: tuple[float, list[ServiceView]] | None = None
 
     def _session(self) -> Session:
         return Session(self.engine, future=True)
@@ -111,7 +118,16 @@ class KnowledgeService:
 
     # --- regulations -------------------------------------------------------------------------
     def regeling(self, regeling_id: str) -> RegelingView | None:
-        """One regulation by id, or None."""
+        """One regulation by id, or None (cached for :attr:`CACHE_SECONDS`)."""
+        hit = self._cache.get(regeling_id)
+        now = time.monotonic()
+        if hit and now - hit[0] < self.CACHE_SECONDS:
+            return hit[1]
+        view = self._load_regeling(regeling_id)
+        self._cache[regeling_id] = (now, view)
+        return view
+
+    def _load_regeling(self, regeling_id: str) -> RegelingView | None:
         with self._session() as s:
             reg = s.execute(
                 select(Regeling)
@@ -170,20 +186,13 @@ class KnowledgeService:
             ).scalars()
             return [_service_view(r) for r in rows]
 
-    def help_for(
-        self,
-        onderwerp: str,
-        gemeente: str | None = DEFAULT_GEMEENTE,
-        stadsdeel: str | None = None,
-        limit: int = 3,
-        include_professional: bool = False,
-    ) -> list[ServiceView]:
-        """Services for a need in an area: front doors first, local before national, phone first."""
-        toegang = None
+    def _all_services(self) -> list[ServiceView]:
+        """Every service as a view (cached like regulations: the social map is small and static)."""
+        hit = self._services_cache
+        now = time.monotonic()
+        if hit and now - hit[0] < self.CACHE_SECONDS:
+            return hit[1]
         with self._session() as s:
-            if gemeente:
-                gem = s.get(Gemeente, gemeente)
-                toegang = gem.toegang_organisatie if gem else None
             rows = (
                 s.execute(
                     select(Service)
@@ -194,6 +203,24 @@ class KnowledgeService:
                 .all()
             )
             views = [_service_view(r) for r in rows]
+        self._services_cache = (now, views)
+        return views
+
+    def help_for(
+        self,
+        onderwerp: str,
+        gemeente: str | None = DEFAULT_GEMEENTE,
+        stadsdeel: str | None = None,
+        limit: int = 3,
+        include_professional: bool = False,
+    ) -> list[ServiceView]:
+        """Services for a need in an area: front doors first, local before national, phone first."""
+        toegang = None
+        if gemeente:
+            with self._session() as s:
+                gem = s.get(Gemeente, gemeente)
+                toegang = gem.toegang_organisatie if gem else None
+        views = self._all_services()
         out = []
         for v in views:
             if onderwerp not in v.onderwerpen:
