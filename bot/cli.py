@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bot import env
 
@@ -36,21 +39,30 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_server(port: int | None) -> tuple[list, str, dict]:
-    """Knowledge base, model, action server and ``rasa run`` with every configured channel."""
+@contextmanager
+def _server(port: int | None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Knowledge base, model, action server and ``rasa run`` with every configured channel.
+
+    Says which channels it serves, yields (base URL, rasa process), and stops what it started.
+    """
     from bot import runtime, serve, training
 
     runtime.ensure_knowledge()
     model = training.ensure_model()
-    procs: list = []
-    actions, url = runtime.start_action_server()
-    procs.append(actions)
-    channels = serve.channel_credentials()
-    rasa, base, _ = serve.start_rasa_server(
-        model, url, runtime.VAR, port=port or runtime.free_port(), channels=channels
-    )
-    procs.append(rasa)
-    return procs, base, channels
+    procs: list[subprocess.Popen] = []
+    try:
+        actions, url = runtime.start_action_server()
+        procs.append(actions)
+        channels = serve.channel_credentials()
+        rasa, base, _ = serve.start_rasa_server(
+            model, url, runtime.VAR, port=port or runtime.free_port(), channels=channels
+        )
+        procs.append(rasa)
+        _announce(base, channels)
+        yield base, rasa
+    finally:
+        for proc in reversed(procs):
+            runtime.stop(proc)
 
 
 def _announce(base: str, channels: dict) -> None:
@@ -63,24 +75,18 @@ def _announce(base: str, channels: dict) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot import runtime
     from bot.chat import chat
 
-    procs: list = []
+    t0 = time.monotonic()
     try:
-        t0 = time.monotonic()
-        procs, base, channels = _start_server(args.port)
-        _announce(base, channels)
-        print(
-            f"Klaar in {time.monotonic() - t0:.1f} s. Ik ben Bestaanswijzer, een computer die je de weg wijst bij geldzorgen.",
-            flush=True,
-        )
-        asyncio.run(chat(base))
+        with _server(args.port) as (base, _):
+            print(
+                f"Klaar in {time.monotonic() - t0:.1f} s. Ik ben Bestaanswijzer, een computer die je de weg wijst bij geldzorgen.",
+                flush=True,
+            )
+            asyncio.run(chat(base))
     except KeyboardInterrupt:
         print("\nTot ziens!")
-    finally:
-        for proc in reversed(procs):
-            runtime.stop(proc)
     return 0
 
 
@@ -98,19 +104,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot import runtime
-
-    procs: list = []
     try:
-        procs, base, channels = _start_server(args.port)
-        _announce(base, channels)
-        print("Stoppen: Ctrl-C.", flush=True)
-        procs[-1].wait()
+        with _server(args.port) as (_, rasa):
+            print("Stoppen: Ctrl-C.", flush=True)
+            rasa.wait()
     except KeyboardInterrupt:
         print("\nGestopt.")
-    finally:
-        for proc in reversed(procs):
-            runtime.stop(proc)
     return 0
 
 

@@ -155,7 +155,8 @@ async def test_nlu_parse_never_crashes(agent, text):
 def test_tokenizer_and_crisis_detector_never_crash(text):
     from rasa.shared.nlu.training_data.message import Message
 
-    from nlu.crisis import CrisisDetector, detect
+    from nlu.components import CrisisDetector
+    from nlu.crisis import detect
     from nlu.tokenizer import DutchTokenizer
 
     message = Message(data={"text": text})

@@ -1,0 +1,94 @@
+"""The Rasa components of the NLU pipeline, thin wrappers around plain-Python detectors.
+
+The detectors (``nlu.entities``, ``nlu.crisis``) have no Rasa imports, so the action server can use
+them without loading Rasa or TensorFlow. Neither component learns anything from the training data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.crisis import detect
+from nlu.entities import extract
+
+
+class StatelessComponent(GraphComponent):
+    """A pipeline component without training or configuration: only ``process`` differs."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StatelessComponent:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        raise NotImplementedError
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class KnowledgeEntityMatcher(StatelessComponent):
+    """Adds knowledge-base, age and amount entities to every message."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            entities = [*message.get(ENTITIES, []), *extract(text[:2000])]
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisDetector(StatelessComponent):
+    """Overrides the intent with ``crisis`` (confidence 1) and adds a ``crisis_categorie`` entity.
+
+    Last in the pipeline on purpose: the safety net wins over whatever the classifier decided.
+    """
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            signal = detect(message.get(TEXT) or "")
+            if signal is None:
+                continue
+            previous = message.get(INTENT) or {}
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "crisis"
+            ]
+            message.set(INTENT, {"name": "crisis", "confidence": 1.0}, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{"name": "crisis", "confidence": 1.0}, *ranking],
+                add_to_output=True,
+            )
+            entities = [
+                e for e in message.get(ENTITIES) or [] if e.get("entity") != "crisis_categorie"
+            ]
+            entities.append(
+                {
+                    "entity": "crisis_categorie",
+                    "value": signal.categorie,
+                    "start": 0,
+                    "end": len(message.get(TEXT) or ""),
+                    "extractor": "CrisisDetector",
+                    "confidence_entity": 1.0,
+                }
+            )
+            message.set(ENTITIES, entities, add_to_output=True)
+            message.set("crisis_vorige_intent", previous.get("name"), add_to_output=False)
+        return messages
