@@ -68,6 +68,21 @@ class ContentSet:
     warnings: list[Problem] = field(default_factory=list)
     digest: str = ""
 
+    def names(self) -> list[tuple[str, str, str]]:
+        """(kind, id, name) for every name and synonym: regeling, organisatie, gemeente, stadsdeel.
+
+        The one list behind the NLU lookup tables and the entity matcher.
+        """
+        out: list[tuple[str, str, str]] = []
+        for kind, records in (("regeling", self.regelingen), ("organisatie", self.organisaties)):
+            for rid, r in records.items():
+                out += [(kind, rid, n) for n in [r["naam"], *r.get("synoniemen", [])]]
+        for gid, g in self.gemeenten.items():
+            out += [("gemeente", gid, n) for n in [g["naam"], *g.get("synoniemen", [])]]
+            for sd in g.get("stadsdelen", []):
+                out += [("stadsdeel", sd["id"], n) for n in [sd["naam"], *sd.get("synoniemen", [])]]
+        return out
+
 
 @cache
 def _validator(kind: str) -> jsonschema.Draft7Validator:

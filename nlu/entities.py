@@ -46,36 +46,23 @@ class Match:
         }
 
 
-def phrases() -> list[tuple[str, str, str]]:
-    """(entity type, record id, phrase) for every name and synonym in the content."""
-    cs = read_content()
-    out: list[tuple[str, str, str]] = []
-    for rid, r in cs.regelingen.items():
-        out += [("regeling", rid, p) for p in [r["naam"], *r.get("synoniemen", [])]]
-    for oid, o in cs.organisaties.items():
-        out += [("organisatie", oid, p) for p in [o["naam"], *o.get("synoniemen", [])]]
-    for gid, g in cs.gemeenten.items():
-        out += [("gemeente", gid, p) for p in [g["naam"], *g.get("synoniemen", [])]]
-        for s in g.get("stadsdelen", []):
-            out += [("stadsdeel", s["id"], p) for p in [s["naam"], *s.get("synoniemen", [])]]
-    return out
-
-
 class KnowledgeMatcher:
     """Finds knowledge-base entities in a message; longest match wins, national before local."""
 
     def __init__(self, entries: list[tuple[str, str, str]] | None = None) -> None:
+        """``entries``: (kind, id, phrase); by default every name in ``knowledge/content``."""
         self.nlp = spacy.blank("nl")
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.labels: dict[str, list[tuple[str, str]]] = {}
         self.single: dict[str, list[tuple[str, str]]] = {}
-        content = read_content().regelingen
+        cs = read_content()
+        content = cs.regelingen
         local = {rid for rid, r in content.items() if r.get("gemeente")}
         variants: dict[str, list[str]] = {}
         for rid, r in sorted(content.items()):
             if r.get("lokale_variant_van"):
                 variants.setdefault(r["lokale_variant_van"], []).append(rid)
-        for kind, rid, phrase in sorted(entries if entries is not None else phrases()):
+        for kind, rid, phrase in sorted(entries if entries is not None else cs.names()):
             doc = self._doc(phrase)
             norms = [t.norm_ for t in doc]
             if not norms or (len(norms) == 1 and (len(norms[0]) < 3 or norms[0] in STOPWORDS)):

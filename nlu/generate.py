@@ -19,23 +19,15 @@ GENERATED = Path(__file__).resolve().parent / "generated"
 
 def lookup_tables() -> dict[str, list[str]]:
     """Lookup name -> sorted normalised phrases."""
-    cs = read_content()
-    regeling: set[str] = set()
-    for r in cs.regelingen.values():
-        regeling.update(normalize_text(x) for x in [r["naam"], *r.get("synoniemen", [])])
-    organisatie: set[str] = set()
-    for o in cs.organisaties.values():
-        organisatie.update(normalize_text(x) for x in [o["naam"], *o.get("synoniemen", [])])
-    gemeente: set[str] = set()
-    for g in cs.gemeenten.values():
-        gemeente.update(normalize_text(x) for x in [g["naam"], *g.get("synoniemen", [])])
-        for s in g.get("stadsdelen", []):
-            gemeente.update(normalize_text(x) for x in [s["naam"], *s.get("synoniemen", [])])
+    found: dict[str, set[str]] = {"regeling": set(), "organisatie": set(), "plaats": set()}
+    for kind, _, name in read_content().names():
+        table = "plaats" if kind in ("gemeente", "stadsdeel") else kind
+        found[table].add(normalize_text(name))
     clean = lambda xs: sorted(x for x in xs if len(x) >= 3 and not x.isdigit())  # noqa: E731
     return {
-        "regeling": clean(regeling),
-        "organisatie": clean(organisatie - regeling),
-        "plaats": clean(gemeente),
+        "regeling": clean(found["regeling"]),
+        "organisatie": clean(found["organisatie"] - found["regeling"]),
+        "plaats": clean(found["plaats"]),
     }
 
 
