@@ -244,11 +244,11 @@ _TO_STAFF = re.compile(
 )
 
 
-def wanted_mode(text: str, intent: str | None) -> str:
+def wanted_mode(text: str, current: str | None) -> str:
     """'zet medewerkermodus aan' -> medewerker, 'uit staff modus' -> bewoner.
 
-    The two intents share their words ("modus", "medewerker"), so the classifier confuses them;
-    the words that say the direction decide, the intent breaks a tie.
+    One intent (``modus``) covers both directions: the words that say the direction decide.
+    Without such words ("modus wisselen") the mode toggles from the current one.
     """
     norm = normalize_text(text)
     resident = bool(_TO_RESIDENT.search(norm))
@@ -259,7 +259,7 @@ def wanted_mode(text: str, intent: str | None) -> str:
         return "bewoner"
     if staff and not resident:
         return "medewerker"
-    return "medewerker" if intent == "medewerker_modus" else "bewoner"
+    return "bewoner" if current == "medewerker" else "medewerker"
 
 
 class ActionModus(Action):
@@ -271,8 +271,7 @@ class ActionModus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if wanted_mode(last_text(tracker), intent) == "medewerker":
+        if wanted_mode(last_text(tracker), tracker.get_slot("modus")) == "medewerker":
             dispatcher.utter_message(response="utter_medewerker_modus")
             return [SlotSet("modus", "medewerker")]
         dispatcher.utter_message(response="utter_bewoner_modus")

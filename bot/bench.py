@@ -157,7 +157,7 @@ def cross_validation_from_report() -> str | None:
     if not QUALITY.exists():
         return None
     for line in QUALITY.read_text(encoding="utf8").splitlines():
-        if "cross-validation" in line and line.startswith("- "):
+        if "-fold cross-validation:" in line and line.startswith("- "):
             return line[2:]
     return None
 
@@ -361,7 +361,7 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         "",
         f"- Crisis recall: {c['recall']:.3f} on {c['n']} messages; false alarms "
         f"{len(c['false_alarms'])} of {c['n_ordinary']} ordinary messages.",
-        f"- Cross-validation: {cv}" if cv else "- Cross-validation: run `python -m bot eval`.",
+        f"- {cv}" if cv else "- Cross-validation: run `python -m bot eval`.",
         '- What the baseline cannot do at all: keep context ("en hoe vraag ik dat aan?" after a '
         "regulation), run actions against the knowledge base, hand over to a person. Those are "
         "covered by tests/test_conversations.py and the load tests, which check each answer.",

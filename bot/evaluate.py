@@ -125,10 +125,16 @@ def cross_validate(folds: int = 5) -> dict:
         if done.returncode != 0:
             raise RuntimeError(f"rasa test nlu failed:\n{done.stderr[-3000:]}")
         report = json.loads((Path(out) / "intent_report.json").read_text())
+        per_intent = {
+            name: row["f1-score"]
+            for name, row in report.items()
+            if isinstance(row, dict) and "support" in row and not name.endswith(" avg")
+        }
         return {
             "folds": folds,
             "macro_f1": report["macro avg"]["f1-score"],
             "accuracy": report.get("accuracy"),
+            "weakest": sorted(per_intent.items(), key=lambda kv: kv[1])[:8],
             "seconds": time.monotonic() - t0,
         }
 
@@ -182,7 +188,10 @@ def run(folds: int = 5, skip_cv: bool = False) -> dict:
     ]
     if cv:
         lines.append(
-            f"- {cv['folds']}-fold cross-validation: intent macro-F1 {cv['macro_f1']:.3f} ({cv['seconds']:.0f} s)."
+            f"- {cv['folds']}-fold cross-validation: intent macro-F1 {cv['macro_f1']:.3f}, "
+            f"accuracy {cv['accuracy']:.3f} ({cv['seconds']:.0f} s). Weakest intents (F1): "
+            + ", ".join(f"{name} {f1:.2f}" for name, f1 in cv["weakest"])
+            + "."
         )
     if held["errors"]:
         lines += ["", "Held-out errors (text → expected / predicted):", ""]

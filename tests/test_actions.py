@@ -106,10 +106,17 @@ def test_geldzorgen_names_organisations_with_contact():
         ("ik ben geen medewerker", "bewoner"),
     ],
 )
-def test_mode_direction_comes_from_the_words_not_only_the_intent(text, mode):
+def test_mode_direction_comes_from_the_words(text, mode):
     from actions.gesprek import wanted_mode
 
-    # the classifier often swaps the two mode intents; the words decide
-    assert (
-        wanted_mode(text, "bewoner_modus" if mode == "medewerker" else "medewerker_modus") == mode
-    )
+    # the words decide, whatever the current mode is
+    for current in ("bewoner", "medewerker", None):
+        assert wanted_mode(text, current) == mode
+
+
+def test_mode_without_direction_words_toggles() -> None:
+    from actions.gesprek import wanted_mode
+
+    assert wanted_mode("modus wisselen", "bewoner") == "medewerker"
+    assert wanted_mode("modus wisselen", "medewerker") == "bewoner"
+    assert wanted_mode("andere modus", None) == "medewerker"
