@@ -150,18 +150,6 @@ def nlu_side_by_side(agent) -> dict[str, Any]:
     return {"rasa": rasa, "baseline": baseline.evaluate(examples), "crisis": crisis}
 
 
-def cross_validation_from_report() -> str | None:
-    """The cross-validation line ``python -m bot eval`` wrote into docs/quality.md, if any."""
-    from bot.evaluate import QUALITY
-
-    if not QUALITY.exists():
-        return None
-    for line in QUALITY.read_text(encoding="utf8").splitlines():
-        if "-fold cross-validation:" in line and line.startswith("- "):
-            return line[2:]
-    return None
-
-
 # --- knowledge search ---------------------------------------------------------------------
 
 
@@ -342,6 +330,8 @@ def report(res: dict[str, Any]) -> dict[str, str]:
 
     nlu = res["nlu"]
     r, b, c = nlu["rasa"], nlu["baseline"], nlu["crisis"]
+    from bot.evaluate import cross_validation_from_report
+
     cv = cross_validation_from_report()
     base_lines = [
         "## Dialogue engine next to a simple baseline (`python -m bot bench`)",

@@ -139,6 +139,16 @@ def cross_validate(folds: int = 5) -> dict:
         }
 
 
+def cross_validation_from_report() -> str | None:
+    """The cross-validation line an earlier ``python -m bot eval`` wrote into docs/quality.md."""
+    text = QUALITY.read_text(encoding="utf8") if QUALITY.exists() else ""
+    section = text.partition("<!-- nlu:start -->")[2].partition("<!-- nlu:end -->")[0]
+    for line in section.splitlines():
+        if "-fold cross-validation:" in line and line.startswith("- "):
+            return line[2:]
+    return None
+
+
 def training_counts() -> tuple[int, int]:
     intents, n = set(), 0
     for path in (ROOT / "nlu").glob("*.yml"):
@@ -189,9 +199,15 @@ def run(folds: int = 5, skip_cv: bool = False) -> dict:
     if cv:
         lines.append(
             f"- {cv['folds']}-fold cross-validation: intent macro-F1 {cv['macro_f1']:.3f}, "
-            f"accuracy {cv['accuracy']:.3f} ({cv['seconds']:.0f} s). Weakest intents (F1): "
+            f"accuracy {cv['accuracy']:.3f} ({cv['seconds']:.0f} s, {time.strftime('%Y-%m-%d')}). "
+            "Weakest intents (F1): "
             + ", ".join(f"{name} {f1:.2f}" for name, f1 in cv["weakest"])
             + "."
+        )
+    elif earlier := cross_validation_from_report():
+        # --skip-cv keeps the last measured cross-validation instead of erasing it
+        lines.append(
+            f"- {earlier.removesuffix(' (not rerun with --skip-cv)')} (not rerun with --skip-cv)"
         )
     if held["errors"]:
         lines += ["", "Held-out errors (text → expected / predicted):", ""]
