@@ -1,7 +1,8 @@
-"""The intent classifier saves and loads its fitted pipeline, and refuses a file it cannot trust.
+"""The intent classifier saves and loads its fitted weights, and refuses a file it cannot trust.
 
-Rasa's own loader falls back to an untrained classifier when a file holds unexpected types; ours
-must fail loudly instead, because an untrained classifier answers every message wrongly.
+Rasa's own loader falls back to an untrained classifier when it cannot read its file; ours must
+fail loudly instead, because an untrained classifier answers every message wrongly. The file holds
+plain arrays only: one that needs pickle (and so could run code) is refused.
 """
 
 from __future__ import annotations
@@ -47,17 +48,27 @@ def test_saved_classifier_loads_with_the_same_predictions(parts) -> None:
     assert np.allclose(loaded.clf.predict_proba(features), component.clf.predict_proba(features))
 
 
-def test_file_with_untrusted_types_is_refused(parts) -> None:
-    import json
-
-    import skops.io as sio
-    from sklearn.preprocessing import FunctionTransformer
+def test_file_that_needs_pickle_is_refused(parts) -> None:
+    from nlu.classifier import _FILE
 
     cls, config, storage, resource, context = parts
     _fitted(cls, config, storage, resource, context)
     with storage.write_to(resource) as model_dir:
-        # a pickled function from outside scikit-learn: exactly what skops will not trust
-        sio.dump(FunctionTransformer(func=json.dumps), model_dir / f"{resource.name}.skops")
+        # an object array can only be stored with pickle, and pickle can run code when loaded
+        np.savez(
+            model_dir / _FILE,
+            idf=np.ones(3),
+            coef=np.array([{"evil": print}], dtype=object),
+            intercept=np.zeros(2),
+            classes=np.array(["groet", "schuld"]),
+        )
 
-    with pytest.raises(ValueError, match="do not trust"):
+    with pytest.raises(ValueError, match="allow_pickle"):
+        cls.load(config, storage, resource, context)
+
+
+def test_missing_file_is_an_error_not_an_untrained_classifier(parts) -> None:
+    cls, config, storage, resource, context = parts
+
+    with pytest.raises((FileNotFoundError, ValueError)):
         cls.load(config, storage, resource, context)
