@@ -10,30 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
-from bot import env
-
-NLU = env.ROOT / "nlu"
-
-
-def training_examples(folder: Path = NLU) -> list[tuple[str, str]]:
-    """(text, intent) for every intent example in the NLU files; entity markup removed."""
-    import re
-
-    markup = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-    out = []
-    for path in sorted(folder.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    out.append((markup.sub(r"\1", line[2:].strip()), block["intent"]))
-    return out
+from nlu.examples import training_examples
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot import env, training
+from nlu.examples import read_examples, training_examples
 
 ROOT = env.ROOT
 HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
@@ -27,14 +28,7 @@ QUALITY = ROOT / "docs" / "quality.md"
 
 
 def heldout_examples() -> list[tuple[str, str]]:
-    data = yaml.safe_load(HELDOUT.read_text(encoding="utf8"))
-    out = []
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append((line[2:].strip(), block["intent"]))
-    return out
+    return read_examples([HELDOUT])
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -150,15 +144,8 @@ def cross_validation_from_report() -> str | None:
 
 
 def training_counts() -> tuple[int, int]:
-    intents, n = set(), 0
-    for path in (ROOT / "nlu").glob("*.yml"):
-        for block in (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("nlu", []):
-            if "intent" in block:
-                intents.add(block["intent"])
-                n += sum(
-                    1 for line in block["examples"].splitlines() if line.strip().startswith("- ")
-                )
-    return n, len(intents)
+    examples = training_examples()
+    return len(examples), len({intent for _, intent in examples})
 
 
 def write_report(sections: dict[str, str]) -> None:

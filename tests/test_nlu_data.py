@@ -13,31 +13,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.evaluate import heldout_examples
 from knowledge.text import normalize_text
+from nlu.examples import training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
-
-
-def _examples(paths: list[Path]) -> list[tuple[str, str]]:
-    out = []
-    for path in paths:
-        for block in (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in block["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    out.append((_ANNOTATION.sub(r"\1", line[2:]).strip(), block["intent"]))
-    return out
-
-
-def _training() -> list[tuple[str, str]]:
-    return _examples(sorted((ROOT / "nlu").glob("*.yml")))
-
-
-def _heldout() -> list[tuple[str, str]]:
-    return _examples([ROOT / "tests" / "data" / "nlu_heldout.yml"])
 
 
 def _key(text: str) -> str:
@@ -46,7 +26,7 @@ def _key(text: str) -> str:
 
 
 def test_enough_examples_over_enough_intents() -> None:
-    data = _training()
+    data = training_examples()
     intents = {intent for _, intent in data}
     assert len(data) >= 1500
     assert len(intents) >= 40
@@ -54,27 +34,27 @@ def test_enough_examples_over_enough_intents() -> None:
 
 def test_no_example_is_in_two_intents() -> None:
     seen: dict[str, set[str]] = defaultdict(set)
-    for text, intent in _training():
+    for text, intent in training_examples():
         seen[_key(text)].add(intent)
     clashes = {text: sorted(intents) for text, intents in seen.items() if len(intents) > 1}
     assert clashes == {}
 
 
 def test_heldout_set_is_never_trained_on() -> None:
-    trained = {_key(text) for text, _ in _training()}
-    heldout = _heldout()
+    trained = {_key(text) for text, _ in training_examples()}
+    heldout = heldout_examples()
     assert len(heldout) >= 150
     leaked = [text for text, _ in heldout if _key(text) in trained]
     assert leaked == []
 
 
-def test_heldout_intents_exist_in_training() -> None:
-    trained = {intent for _, intent in _training()}
-    assert {intent for _, intent in _heldout()} <= trained
+def test_heldout_intents_exist_intraining_examples() -> None:
+    trained = {intent for _, intent in training_examples()}
+    assert {intent for _, intent in heldout_examples()} <= trained
 
 
 def test_every_intent_is_in_the_guide_and_the_domain() -> None:
-    trained = {intent for _, intent in _training()}
+    trained = {intent for _, intent in training_examples()}
     guide = (ROOT / "docs" / "intents.md").read_text(encoding="utf8")
     in_guide = set(re.findall(r"^\| ([a-z_]+) \|", guide, flags=re.M)) - {"intent"}  # header
     domain: set[str] = set()
