@@ -5,6 +5,7 @@ train   train (``--force`` to retrain)
 chat    the embedded default: knowledge base, model, action server and a terminal chat
 serve   HTTP server on 127.0.0.1: REST, and Telegram/WhatsApp when configured
 eval    NLU cross-validation, held-out accuracy, crisis recall -> docs/quality.md
+blind   run a blind crisis set end to end through REST (tests/blind/<date>)
 bench   speed, memory, load test and a baseline -> docs/quality.md
 kb      knowledge-base commands (validate, load, search, stats, bench)
 staff   console accounts (add, list, remove, password)
@@ -40,7 +41,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _server(port: int | None) -> Iterator[tuple[str, subprocess.Popen]]:
+def server(port: int | None) -> Iterator[tuple[str, subprocess.Popen]]:
     """Knowledge base, model, action server and ``rasa run`` with every configured channel.
 
     Says which channels it serves, yields (base URL, rasa process), and stops what it started.
@@ -79,7 +80,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     t0 = time.monotonic()
     try:
-        with _server(args.port) as (base, _):
+        with server(args.port) as (base, _):
             print(
                 f"Klaar in {time.monotonic() - t0:.1f} s. Ik ben Bestaanswijzer, een computer die je de weg wijst bij geldzorgen.",
                 flush=True,
@@ -105,7 +106,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        with _server(args.port) as (_, rasa):
+        with server(args.port) as (_, rasa):
             print("Stoppen: Ctrl-C.", flush=True)
             rasa.wait()
     except KeyboardInterrupt:
@@ -117,6 +118,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot import evaluate
 
     evaluate.run(folds=args.folds, skip_cv=args.skip_cv)
+    return 0
+
+
+def cmd_blind(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot import blind
+
+    blind.run(Path(args.folder), label=args.label, base=args.base)
     return 0
 
 
@@ -154,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--skip-cv", action="store_true")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("blind", help="een blinde crisisset door REST sturen en beoordelen")
+    p.add_argument("folder", help="bijvoorbeeld tests/blind/2026-11-30")
+    p.add_argument("--label", default="run", help="naam van het resultaat (result-<label>.json)")
+    p.add_argument("--base", default=None, help="URL van een draaiende server")
+    p.set_defaults(func=cmd_blind)
     kb_parser(sub.add_parser("kb", help="kennisbank"))
     from bot.privacy import build_parser as privacy_parser
 
