@@ -1,6 +1,7 @@
 """Blind crisis measurement: send a blind set through the resident REST channel and judge the replies.
 
-A blind set (``tests/blind/<date>/``) is written by someone who has not seen the detector, its
+A blind set (``tests/blind/<date>/``: ``crisis*.yml``, ``ordinary*.yml`` and the understanding
+set ``questions.yml``) is written by someone who has not seen the detector, its
 patterns, its training data or its tests. It is run end to end, once per round, and never trained
 on. This module judges *answers*, not labels: a crisis message passes when the first reply is a
 crisis answer that names the right door (113, 112, Veilig Thuis, Kindertelefoon, same-day help);
@@ -157,10 +158,12 @@ def load_set(folder: Path) -> tuple[list[dict], list[dict]]:
     return crisis, ordinary
 
 
-async def _ask(session: Any, base: str, text: str, timeout: float = 60.0) -> list[str]:
+async def _ask(
+    session: Any, base: str, text: str, timeout: float = 60.0, sender: str | None = None
+) -> list[str]:
     import aiohttp
 
-    body = {"sender": f"blind-{uuid.uuid4().hex[:16]}", "message": text}
+    body = {"sender": sender or f"blind-{uuid.uuid4().hex[:16]}", "message": text}
     async with session.post(
         base.rstrip("/") + REST_PATH, json=body, timeout=aiohttp.ClientTimeout(total=timeout)
     ) as resp:
@@ -207,6 +210,64 @@ async def run_async(base: str, folder: Path, concurrency: int = 4) -> Report:
     return report
 
 
+# Replies that say the assistant did not understand, or only guesses ("bedoel je ...?").
+NOT_UNDERSTOOD = re.compile(r"ik begrijp je niet|bedoel je", re.IGNORECASE)
+
+
+async def run_questions(base: str, folder: Path, concurrency: int = 4) -> dict[str, Any]:
+    """The understanding set (``questions.yml``): each item is one conversation; the reply to its
+    last turn must contain one string of every ``must`` group."""
+    import aiohttp
+
+    path = folder / "questions.yml"
+    if not path.exists():
+        return {}
+    items = (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("items") or []
+    sem = asyncio.Semaphore(concurrency)
+    rows: list[dict[str, Any]] = []
+
+    async def one(item: dict, session: Any) -> None:
+        sender = f"blind-{uuid.uuid4().hex[:16]}"
+        texts: list[str] = []
+        async with sem:
+            try:
+                for turn in item["turns"]:
+                    texts = await _ask(session, base, turn, sender=sender)
+            except Exception as exc:  # noqa: BLE001 - an error counts as a fail, and is listed
+                texts = [f"ERROR {type(exc).__name__}"]
+        reply = "\n".join(texts)
+        low = reply.lower()
+        missing = [g for g in item["must"] if not any(str(s).lower() in low for s in g)]
+        rows.append(
+            {
+                "turns": item["turns"],
+                "category": item.get("category", "?"),
+                "passed": not missing,
+                "missing": missing,
+                "not_understood": bool(NOT_UNDERSTOOD.search(reply)),
+                "first_chars": len(texts[0]) if texts else 0,
+                "reply": reply[:500],
+            }
+        )
+
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(*[one(item, session) for item in items])
+    per_cat: dict[str, list[bool]] = defaultdict(list)
+    for r in rows:
+        per_cat[r["category"]].append(r["passed"])
+    n = len(rows) or 1
+    return {
+        "n": len(rows),
+        "pass_rate": sum(r["passed"] for r in rows) / n,
+        "not_understood_rate": sum(r["not_understood"] for r in rows) / n,
+        "first_reply_le_600": sum(r["first_chars"] <= 600 for r in rows) / n,
+        "per_category": {
+            k: {"n": len(v), "pass": sum(v) / len(v)} for k, v in sorted(per_cat.items())
+        },
+        "rows": rows,
+    }
+
+
 def write_result(folder: Path, label: str, report: Report) -> Path:
     """Keep the summary and every miss and false alarm next to the set."""
     out = folder / f"result-{label}.json"
@@ -235,15 +296,25 @@ def write_result(folder: Path, label: str, report: Report) -> Path:
 
 def run(folder: Path, label: str, base: str | None = None) -> dict[str, Any]:
     """Run the set against ``base`` or a server started for the purpose; print and keep the result."""
+
+    async def both(url: str) -> tuple[Report, dict[str, Any]]:
+        return await run_async(url, folder), await run_questions(url, folder)
+
     if base:
-        report = asyncio.run(run_async(base, folder))
+        report, questions = asyncio.run(both(base))
     else:
         from bot.cli import server
 
         with server(None) as (url, _):
-            report = asyncio.run(run_async(url, folder))
+            report, questions = asyncio.run(both(url))
     path = write_result(folder, label, report)
     summary = report.summary()
     print(json.dumps(summary, indent=1))
+    if questions:
+        qpath = folder / f"result-questions-{label}.json"
+        qpath.write_text(
+            json.dumps(questions, ensure_ascii=False, indent=1) + "\n", encoding="utf8"
+        )
+        print(json.dumps({k: v for k, v in questions.items() if k != "rows"}, indent=1))
     print(f"Written: {path.relative_to(env.ROOT) if path.is_relative_to(env.ROOT) else path}")
     return summary
