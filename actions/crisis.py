@@ -1,21 +1,51 @@
-"""The crisis answer: calm, short, the right numbers from the social map, then a person."""
+"""The crisis answer and the turns after it.
+
+The first crisis answer is calm and short, with the right numbers from the social map, most urgent
+first; a second category in the same message follows in one line; a money question in that message
+is kept as a button for later. Then the conversation stays in crisis mode (slot ``crisis_modus``)
+for the rest of the session: ``bot.crisis_policy`` sends the turns that would otherwise get a joke,
+a form or "ik begrijp je niet" to ``action_crisis_vervolg``, which keeps offering a person and the
+text-based alternatives (113 chat, Veilig Thuis chat, Kindertelefoon chat).
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb
+from actions.common import entity, gemeente, kb
+from actions.fallback import intent_labels
 from knowledge.answers import service_block
 
 CRISIS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis.yml"
+LANGUAGES_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_talen.yml"
+# Which line of bot/crisis_talen.yml a category gets.
+LINE_OF = {
+    "suicide": "suicide",
+    "gevaar_nu": "gevaar",
+    "geweld": "geweld",
+    "kind_in_gevaar": "kind",
+    "dakloos_vannacht": "praktisch",
+    "geen_eten_vandaag": "praktisch",
+    "uitzetting_acuut": "praktisch",
+    "afsluiting_acuut": "praktisch",
+}
 DEFAULT_CATEGORY = "suicide"
+# Intents whose question is kept for after the crisis answer (one tap to ask it).
+LATER_MIN_CONFIDENCE = 0.5
+_NOT_LATER = {"crisis", "nlu_fallback", "greet", "goodbye", "thank", "affirm", "deny", "chitchat"}
+_NO_CALL = re.compile(
+    r"\b(niet|geen|nie|not|don ?t|dont|can ?t|cant|liever niet)\b.{0,30}\b(bell\w*|bel|call\w*|praten|talk)\b"
+    r"|\b(bell\w*|bel|call\w*|praten|talk)\b.{0,20}\b(niet|nie|not|durf|kan ik niet)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -23,10 +53,67 @@ def crisis_config() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(CRISIS_FILE.read_text(encoding="utf8"))
 
 
-def crisis_places(categorie: str, resident_gemeente: str) -> list[str]:
+@lru_cache(maxsize=1)
+def language_lines() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf8"))["talen"]
+
+
+def _phones(org_id: str) -> str:
+    """'113 / 0800-0113': the phone numbers the social map has for an organisation."""
+    for svc in kb().organisation_services(org_id)[:1]:
+        return " / ".join(k.waarde for k in svc.kanalen if k.soort == "telefoon")
+    return ""
+
+
+def _chat(org_id: str) -> str:
+    for svc in kb().organisation_services(org_id)[:1]:
+        return next((k.waarde for k in svc.kanalen if k.soort == "chat"), svc.website or "")
+    return ""
+
+
+def translated_line(key: str, lang: str, resident_gemeente: str) -> str | None:
+    """A core crisis line in the resident's language, numbers filled from the social map."""
+    lines = language_lines().get(lang)
+    if not lines or key not in lines:
+        return None
+    gemeente_phone = _phones(f"gemeente_{resident_gemeente}")
+    if "{gemeente}" in lines[key] and not gemeente_phone:
+        return None  # no number for this gemeente: the Dutch answer points the way
+    values = {
+        "lijn_113": _phones("lijn_113"),
+        "chat_113": _chat("lijn_113"),
+        "alarmnummer_112": _phones("alarmnummer_112"),
+        "veilig_thuis": _phones("veilig_thuis"),
+        "kindertelefoon": _phones("kindertelefoon"),
+        "gemeente": gemeente_phone,
+    }
+    return lines[key].format(**values)
+
+
+def say_in_language(
+    dispatcher: CollectingDispatcher, tracker: Tracker, key: str, with_note: bool = True
+) -> None:
+    """Under the Dutch answer: the same core line in the language the resident wrote in."""
+    from nlu.language import other_language  # noqa: PLC0415 - loads lingua on first use
+
+    lang = other_language(tracker.latest_message.get("text") or "")
+    if lang is None:
+        return
+    line = translated_line(key, lang, gemeente(tracker))
+    if line:
+        note = language_lines()[lang].get("taal") if with_note else None
+        dispatcher.utter_message(text=f"{line}\n{note}" if note else line)
+
+
+def category_of(value: object) -> str:
+    """A known crisis category, or the default (suicide: the safest answer when unsure)."""
+    return value if isinstance(value, str) and value in crisis_config() else DEFAULT_CATEGORY
+
+
+def crisis_places(categorie: str, resident_gemeente: str, key: str = "organisaties") -> list[str]:
     """Lines for the organisations of this category that serve the resident's area."""
     lines = []
-    for org_id in crisis_config()[categorie]["organisaties"]:
+    for org_id in crisis_config()[categorie][key]:
         for svc in kb().organisation_services(org_id)[:1]:
             if svc.gemeente not in (None, resident_gemeente):
                 continue
@@ -34,8 +121,61 @@ def crisis_places(categorie: str, resident_gemeente: str) -> list[str]:
     return lines
 
 
+def chat_lines(categorie: str) -> str:
+    """'• 113 Zelfmoordpreventie: chat op https://www.113.nl (chat, 24/7).' per chat place."""
+    lines = []
+    for org_id in crisis_config()[categorie]["chat"]:
+        for svc in kb().organisation_services(org_id)[:1]:
+            for k in svc.kanalen:
+                if k.soort == "chat":
+                    note = f" ({k.toelichting})" if k.toelichting else ""
+                    lines.append(f"• {svc.organisatie}: chat op {k.waarde}{note}.")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def later_intent(tracker: Tracker) -> str | None:
+    """The money question in the crisis message (its intent), to ask it afterwards."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    labels = intent_labels()
+    for r in ranking:
+        name = r.get("name")
+        if name in _NOT_LATER or name not in labels:
+            continue
+        return name if float(r.get("confidence") or 0) >= LATER_MIN_CONFIDENCE else None
+    return None
+
+
+def later_button(intent: str) -> dict[str, str]:
+    return {"title": f"Mijn vraag: {intent_labels()[intent]}", "payload": f"/{intent}"}
+
+
+def offer_kept_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """After the hand-off question: the money question from the crisis message, one tap away."""
+    intent = tracker.get_slot("crisis_vraag")
+    if not intent or intent not in intent_labels():
+        return []
+    dispatcher.utter_message(response="utter_crisis_vraag_bewaard", buttons=[later_button(intent)])
+    return [SlotSet("crisis_vraag", None)]
+
+
+def crisis_no_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, modus: object) -> None:
+    """A 'no' to a person in crisis mode: calling is not needed, chatting is, the door stays open."""
+    categorie = category_of(modus)
+    chat = chat_lines(categorie)
+    places = "\n".join(crisis_places(categorie, gemeente(tracker))[:2])
+    if _NO_CALL.search(tracker.latest_message.get("text") or ""):
+        dispatcher.utter_message(response="utter_crisis_niet_bellen", chat=chat or places + "\n")
+        say_in_language(dispatcher, tracker, "niet_bellen", with_note=False)
+    else:
+        dispatcher.utter_message(response="utter_crisis_geen_mens", chat=chat, plekken=places)
+
+
 class ActionCrisis(Action):
-    """Answers a crisis signal before anything else and offers a person."""
+    """Answers a crisis signal before anything else, and starts crisis mode.
+
+    Sure: the crisis answer, then the question whether a buurtteam member may contact them.
+    In doubt: a short check with the right number, and their own question one tap away.
+    """
 
     def name(self) -> str:
         return "action_crisis"
@@ -43,12 +183,70 @@ class ActionCrisis(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        categorie = (
-            next(tracker.get_latest_entity_values("crisis_categorie"), None) or DEFAULT_CATEGORY
+        categorie = category_of(next(tracker.get_latest_entity_values("crisis_categorie"), None))
+        config = crisis_config()[categorie]
+        where = gemeente(tracker)
+        again = bool(tracker.get_slot("crisis_modus"))
+        zeker = next(tracker.get_latest_entity_values("crisis_zekerheid"), "zeker") != "twijfel"
+        response = "opnieuw" if again else ("response" if zeker else "twijfel")
+        dispatcher.utter_message(
+            response=config[response], plekken="\n".join(crisis_places(categorie, where))
         )
-        config = crisis_config().get(categorie) or crisis_config()[DEFAULT_CATEGORY]
-        places = crisis_places(
-            categorie if categorie in crisis_config() else DEFAULT_CATEGORY, gemeente(tracker)
-        )
-        dispatcher.utter_message(response=config["response"], plekken="\n".join(places))
+        say_in_language(dispatcher, tracker, LINE_OF[categorie])
+        for other in tracker.get_latest_entity_values("crisis_ook"):
+            if other in crisis_config() and other != categorie:
+                extra = crisis_config()[other]
+                dispatcher.utter_message(
+                    response=extra["ook"], plekken="\n".join(crisis_places(other, where)[:2])
+                )
+                break  # one extra line: the answer stays short
+        kept = later_intent(tracker)
+        events: list[dict[str, Any]] = [
+            SlotSet("handoff_reden", "crisis"),
+            SlotSet("crisis_modus", categorie),
+        ]
+        if (regeling := entity(tracker, "regeling")) is not None:
+            events.append(SlotSet("regeling", regeling))  # the kept question stays about it
+        if not zeker and not again:
+            buttons = [later_button(kept)] if kept else []
+            buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+            dispatcher.utter_message(response="utter_crisis_twijfel_keuze", buttons=buttons)
+            return events
+        if kept:
+            # Offered after the hand-off question, so the two never compete for one answer.
+            events.append(SlotSet("crisis_vraag", kept))
+        if tracker.active_loop_name:
+            return events  # a rule continues or ends the running form
+        return [*events, FollowupAction("handoff_form")]
+
+
+class ActionCrisisVervolg(Action):
+    """A turn in crisis mode that would otherwise get a joke, a form or 'ik begrijp je niet'."""
+
+    def name(self) -> str:
+        return "action_crisis_vervolg"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        categorie = category_of(tracker.get_slot("crisis_modus"))
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        chat = chat_lines(categorie)
+        places = "\n".join(crisis_places(categorie, gemeente(tracker))[:2])
+        if _NO_CALL.search(text) or intent == "deny":
+            crisis_no_handoff(dispatcher, tracker, categorie)
+        elif intent == "affirm":
+            # Every crisis-mode answer ends by offering a person: "ja" takes that offer.
+            return [
+                SlotSet("handoff_reden", "crisis"),
+                SlotSet("handoff_toestemming", True),
+                FollowupAction("handoff_form"),
+            ]
+        elif intent in {"thank", "chitchat", "greet", "goodbye", "feedback_negatief"}:
+            dispatcher.utter_message(response="utter_crisis_beter", chat=chat, plekken=places)
+        elif intent in {"regelcheck", "achttien_worden", "meerdere_problemen"}:
+            dispatcher.utter_message(response="utter_crisis_eerst_mens")
+        else:
+            dispatcher.utter_message(response="utter_crisis_luister", chat=chat, plekken=places)
         return [SlotSet("handoff_reden", "crisis")]

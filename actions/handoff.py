@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import gemeente, kb
+from actions.crisis import crisis_no_handoff, offer_kept_question
 from actions.office_hours import hours, when_text
 from channels.cases import default_store
 from channels.crypto import encrypt
@@ -151,7 +152,12 @@ class ActionHandoffSubmit(Action):
             SlotSet("handoff_samenvatting", None),
             SlotSet("handoff_reden", None),
         ]
+        crisis = tracker.get_slot("crisis_modus")
         if tracker.get_slot("handoff_toestemming") is not True:
+            if crisis:
+                # In crisis mode a "no" is never the end: the text-based lines stay on offer.
+                crisis_no_handoff(dispatcher, tracker, crisis)
+                return reset + offer_kept_question(dispatcher, tracker)
             dispatcher.utter_message(response="utter_handoff_geen_toestemming")
             places = kb().help_for("schulden", gemeente(tracker), limit=2)
             if places:
@@ -169,7 +175,7 @@ class ActionHandoffSubmit(Action):
         case = default_store().create(
             sender_id=tracker.sender_id,
             channel=_channel(tracker),
-            reden=tracker.get_slot("handoff_reden") or "vraag",
+            reden="crisis" if crisis else tracker.get_slot("handoff_reden") or "vraag",
             samenvatting=samenvatting,
             contact_voorkeur=contact,
             telefoon_versleuteld=telefoon[4:]
@@ -197,7 +203,7 @@ class ActionHandoffSubmit(Action):
                 noodnummers=emergency_lines(gemeente(tracker)),
             )
         dispatcher.utter_message(response="utter_handoff_annuleren_kan")
-        return reset
+        return reset + offer_kept_question(dispatcher, tracker)
 
 
 class ActionHandoffAnnuleren(Action):

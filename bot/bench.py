@@ -349,8 +349,10 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         f"| latency per message, p50 / p95 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms | "
         f"{b['p50_ms']:.1f} / {b['p95_ms']:.1f} ms | {r['p95_ms'] / b['p95_ms']:.1f}x slower |",
         "",
-        f"- Crisis recall: {c['recall']:.3f} on {c['n']} messages; false alarms "
-        f"{len(c['false_alarms'])} of {c['n_ordinary']} ordinary messages.",
+        f"- Crisis recall: {c['recall']:.3f} on {c['n']} messages (tuned set); false alarms "
+        f"{len(c['false_alarms'])} of {c['n_ordinary']} ordinary messages. The safety net (patterns "
+        f"and model) takes p50 {c['latency_ms']['p50']:.2f} / p95 {c['latency_ms']['p95']:.2f} ms "
+        "per message (target ≤ 5 ms p95).",
         f"- {cv}" if cv else "- Cross-validation: run `python -m bot eval`.",
         '- What the baseline cannot do at all: keep context ("en hoe vraag ik dat aan?" after a '
         "regulation), run actions against the knowledge base, hand over to a person. Those are "

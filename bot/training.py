@@ -69,9 +69,10 @@ def train_command(out_name: str) -> list[str]:
 
 def ensure_model(force: bool = False) -> Path:
     """Return a model trained on the current inputs, training it first if needed."""
-    from nlu import generate  # noqa: PLC0415 - keeps `bot` importable without rasa
+    from nlu import crisis_model, generate  # noqa: PLC0415 - keeps `bot` importable without rasa
 
     generate.write_generated()
+    crisis_model.ensure_model()  # the learned crisis signal (seconds; kept next to the model)
     pinned = os.environ.get("BW_MODEL")
     if pinned and not force:
         # For quick local iteration on code that does not change the model.

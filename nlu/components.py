@@ -6,6 +6,7 @@ them without loading Rasa or TensorFlow. Neither component learns anything from 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -18,6 +19,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.crisis import detect
 from nlu.entities import extract
+
+# A button payload ("/vraag_mens", '/regeling_uitleg{"regeling": "huurtoeslag"}'), not typed words.
+_PAYLOAD = re.compile(r"^/\w+(\{.*\})?$", re.DOTALL)
 
 
 class StatelessComponent(GraphComponent):
@@ -56,39 +60,51 @@ class KnowledgeEntityMatcher(StatelessComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisDetector(StatelessComponent):
-    """Overrides the intent with ``crisis`` (confidence 1) and adds a ``crisis_categorie`` entity.
+    """Marks crisis messages with ``crisis_categorie`` (the leading category),
+    ``crisis_zekerheid`` (``zeker`` or ``twijfel``) and ``crisis_ook`` (other categories in the
+    same message) entities. When sure, it also overrides the intent with ``crisis`` (confidence 1),
+    keeping the classifier's ranking below it, so a money question can be kept for later. In doubt
+    it leaves the intent alone: ``bot.crisis_policy`` then checks with the person, except in the
+    middle of a form, where only a sure signal interrupts.
 
     Last in the pipeline on purpose: the safety net wins over whatever the classifier decided.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            signal = detect(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            signal = None if _PAYLOAD.match(text) else detect(text)
             if signal is None:
                 continue
-            previous = message.get(INTENT) or {}
-            ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "crisis"
-            ]
-            message.set(INTENT, {"name": "crisis", "confidence": 1.0}, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [{"name": "crisis", "confidence": 1.0}, *ranking],
-                add_to_output=True,
-            )
+            if signal.zeker:
+                ranking = [
+                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "crisis"
+                ]
+                message.set(INTENT, {"name": "crisis", "confidence": 1.0}, add_to_output=True)
+                message.set(
+                    INTENT_RANKING_KEY,
+                    [{"name": "crisis", "confidence": 1.0}, *ranking],
+                    add_to_output=True,
+                )
             entities = [
-                e for e in message.get(ENTITIES) or [] if e.get("entity") != "crisis_categorie"
+                e
+                for e in message.get(ENTITIES) or []
+                if e.get("entity") not in {"crisis_categorie", "crisis_zekerheid", "crisis_ook"}
             ]
-            entities.append(
-                {
-                    "entity": "crisis_categorie",
-                    "value": signal.categorie,
-                    "start": 0,
-                    "end": len(message.get(TEXT) or ""),
-                    "extractor": "CrisisDetector",
-                    "confidence_entity": 1.0,
-                }
-            )
+            for name, value in [
+                ("crisis_categorie", signal.categorie),
+                ("crisis_zekerheid", "zeker" if signal.zeker else "twijfel"),
+                *[("crisis_ook", other) for other in signal.ook],
+            ]:
+                entities.append(
+                    {
+                        "entity": name,
+                        "value": value,
+                        "start": 0,
+                        "end": len(text),
+                        "extractor": "CrisisDetector",
+                        "confidence_entity": 1.0,
+                    }
+                )
             message.set(ENTITIES, entities, add_to_output=True)
-            message.set("crisis_vorige_intent", previous.get("name"), add_to_output=False)
         return messages

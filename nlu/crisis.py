@@ -1,8 +1,14 @@
 """Crisis safety net: runs on every message, independent of the intent classifier.
 
-Patterns live in ``bot/crisis_patronen.yml``. The detector is plain Python so it can run inside
-the Rasa pipeline (``nlu.components.CrisisDetector``, the last component, where it overrides the classifier's intent with
-``crisis``) and anywhere else a message arrives. Recall comes first.
+Two signals, either one is enough. Precise patterns (``bot/crisis_patronen.yml``) for what was
+foreseen, and a learned multilingual model (``nlu.crisis_model``) for what was not: indirect
+wording, street language, other languages, a crisis sentence inside a long money story. The
+detector is plain Python so it runs inside the Rasa pipeline (``nlu.components.CrisisDetector``,
+the last component, where it overrides the classifier's intent with ``crisis``) and anywhere else
+a message arrives. Recall comes first.
+
+Every category found is reported, most urgent first: the first leads the answer, the others
+(``ook``) follow it, so danger now or suicidal thoughts are never hidden behind an eviction.
 """
 
 from __future__ import annotations
@@ -15,14 +21,26 @@ from pathlib import Path
 import yaml
 
 from knowledge.text import normalize_text
+from nlu.crisis_model import CATEGORIES, DOUBT, THRESHOLD, VETO
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patronen.yml"
+# A category the model names counts when the message is a crisis and this class has at least
+# this share of the probability (the leading class always counts).
+CATEGORY_MIN = 0.25
+MAX_CHARS = 5000
+# Only the practical categories can be overruled by the model; a person's safety never is.
+NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
 
 
 @dataclass(frozen=True)
 class CrisisSignal:
+    """What the safety net found: the leading category, why, the other categories, and whether
+    it is sure (a pattern or a high score) or in doubt (a middling score: check with the person)."""
+
     categorie: str
-    pattern: str
+    pattern: str  # the pattern that matched, or "model:<score>"
+    ook: tuple[str, ...] = ()
+    zeker: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -30,17 +48,53 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
     data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf8"))
     out = []
     for categorie, patterns in data["categorieen"].items():
+        if categorie not in CATEGORIES:
+            raise ValueError(f"{PATTERNS_FILE.name}: unknown category {categorie!r}")
         for p in patterns:
             out.append((categorie, re.compile(rf"\b(?:{p})\b")))
     return out
 
 
-def detect(text: str) -> CrisisSignal | None:
-    """The first (most urgent) crisis category the text matches, or None."""
+def pattern_hits(text: str) -> dict[str, str]:
+    """Every category whose patterns match, with the first matching pattern."""
     if not text:
-        return None
-    norm = normalize_text(text[:5000]).replace("'", " ")
+        return {}
+    norm = normalize_text(text[:MAX_CHARS]).replace("'", " ")
+    hits: dict[str, str] = {}
     for categorie, rx in _compiled():
-        if rx.search(norm):
-            return CrisisSignal(categorie, rx.pattern)
-    return None
+        if categorie not in hits and rx.search(norm):
+            hits[categorie] = rx.pattern
+    return hits
+
+
+def model_hits(text: str) -> tuple[float, dict[str, float]]:
+    """The model's crisis score and the categories it names (empty below the doubt threshold)."""
+    from nlu.crisis_model import model  # noqa: PLC0415 - loads the fitted arrays once
+
+    scores = model().scores(text[:MAX_CHARS])
+    crisis = scores.pop("crisis")
+    if crisis < DOUBT:
+        return crisis, {}
+    lead = max(scores, key=scores.__getitem__)
+    return crisis, {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
+
+
+def detect(text: str) -> CrisisSignal | None:
+    """The crisis categories this text shows, most urgent first, or None.
+
+    A pattern or a model score at THRESHOLD is sure; a score between DOUBT and THRESHOLD is a
+    doubt. A pattern of a practical category is overruled when the model is sure the message is
+    ordinary (VETO): "ik heb vannacht slecht geslapen" is not a night without a roof.
+    """
+    if not text or not text.strip():
+        return None
+    patterns = pattern_hits(text)
+    score, learned = model_hits(text)
+    if score < VETO:
+        patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED}
+    found = [c for c in CATEGORIES if c in patterns or c in learned]
+    if not found:
+        return None
+    lead = found[0]
+    why = patterns.get(lead) or f"model:{score:.2f}"
+    return CrisisSignal(lead, why, tuple(found[1:]), zeker=bool(patterns) or score >= THRESHOLD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,137 @@ def test_false_alarms_stay_rare():
 @pytest.mark.parametrize("text", ["", " ", "x" * 100_000, "\x00\x01", "🙂🙂🙂"])
 def test_odd_input_does_not_crash(text):
     assert detect(text) is None
+
+
+# --- the learned signal and the combined detector ---------------------------------------------
+
+BLIND = Path(__file__).parent / "blind"
+
+
+def test_every_category_has_an_answer_a_second_answer_and_a_line_when_it_comes_second():
+    from actions.crisis import crisis_config
+    from nlu.crisis_model import CATEGORIES
+
+    domain = yaml.safe_load(
+        (Path(__file__).parent.parent / "bot" / "domain" / "veiligheid.yml").read_text("utf8")
+    )
+    for categorie in CATEGORIES:
+        config = crisis_config()[categorie]
+        for key in ("response", "opnieuw", "ook"):
+            assert config[key] in domain["responses"], (categorie, key)
+        assert config["organisaties"], categorie
+
+
+def test_a_crisis_and_a_second_crisis_in_one_message_are_both_reported_most_urgent_first():
+    signal = detect(
+        "morgen word ik uit mijn huis gezet door de deurwaarder en ik wil er niet meer zijn"
+    )
+    assert signal is not None
+    assert signal.categorie == "suicide"
+    assert "uitzetting_acuut" in signal.ook
+
+
+def test_the_model_catches_what_no_pattern_foresaw():
+    from nlu.crisis import pattern_hits
+
+    text = (
+        "ik heb een brief van de belastingdienst over mijn toeslag en ik snap er niks van. "
+        "artık yaşamak istemiyorum, herkes bensiz daha iyi olur."
+    )
+    assert pattern_hits(text) == {}
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "suicide"
+    assert signal.pattern.startswith("model:")
+
+
+def test_danger_now_leads_with_its_own_category():
+    signal = detect("hij staat met een mes voor de deur en schreeuwt dat hij me gaat vermoorden")
+    assert signal is not None and signal.categorie == "gevaar_nu"
+
+
+def test_model_round_trips_as_plain_arrays_and_refuses_pickles(tmp_path):
+    import numpy as np
+
+    from nlu.crisis_model import CrisisModel, fit, normalize
+
+    pairs = [("ik wil dood", "suicide"), ("ik wil niet meer leven", "suicide")] * 3 + [
+        ("wat is zorgtoeslag", "geen"),
+        ("hoe vraag ik huurtoeslag aan", "geen"),
+    ] * 3
+    model = fit(pairs)
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = CrisisModel.load(path)
+    texts = [normalize("ik wil dood"), normalize("zorgtoeslag aanvragen")]
+    assert np.allclose(model.probabilities(texts), loaded.probabilities(texts))
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, vocab=np.array([{"x": 1}], dtype=object))
+    with pytest.raises(ValueError):
+        CrisisModel.load(bad)
+
+
+def test_normalize_keeps_every_script():
+    from nlu.crisis_model import normalize
+
+    assert normalize("أريد أن أموت") == "اريد ان اموت"
+    assert normalize("Ölmek İSTİYORUM") == "olmek istiyorum"
+    assert normalize("Chcę umrzeć!!!") == "chce umrzec"
+
+
+def test_the_detectors_own_data_never_copies_a_blind_set():
+    """The crisis data written for the model holds no sentence of any blind set (greetings and
+    stock questions like "hoe vraag ik zorgtoeslag aan" also occur in the older NLU data)."""
+    from nlu.crisis_model import DATA_DIR, _read, normalize
+
+    trained = {normalize(t) for path in DATA_DIR.glob("*.yml") for t, _ in _read(path)}
+    blind = [
+        m["text"]
+        for path in BLIND.glob("*/*.yml")
+        for m in (yaml.safe_load(path.read_text("utf8")) or {}).get("messages") or []
+    ]
+    assert blind, "no blind set found"
+    # Greetings and one-word replies ("ok", "nee") are everywhere; a sentence is not.
+    leaked = [t for t in blind if len(t.split()) >= 4 and normalize(t) in trained]
+    assert not leaked, leaked[:5]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ik wil er niet meer zijn", None),
+        ("I want to die, nobody would miss me", "en"),
+        ("ölmek istiyorum, artık dayanamıyorum", "tr"),
+        ("أريد أن أموت ولا أحد يهتم", "ar"),
+        ("chcę umrzeć, nie daję już rady", "pl"),
+        ("mi kier muri, mi no por mas", "pap"),
+        ("ik heb schulden en hayatım bitti artık, yaşamak istemiyorum", "tr"),
+    ],
+)
+def test_the_language_of_a_crisis_message(text, lang):
+    from nlu.language import other_language
+
+    assert other_language(text) == lang
+
+
+def test_every_language_has_every_core_line_with_known_placeholders():
+    import string
+
+    from actions.crisis import LINE_OF, language_lines
+
+    allowed = {
+        "lijn_113",
+        "chat_113",
+        "alarmnummer_112",
+        "veilig_thuis",
+        "kindertelefoon",
+        "gemeente",
+    }
+    needed = set(LINE_OF.values()) | {"niet_bellen", "taal"}
+    for lang, lines in language_lines().items():
+        assert needed <= set(lines), lang
+        for key in needed:
+            parts = list(string.Formatter().parse(lines[key]))
+            assert {f for _, f, _, _ in parts if f} <= allowed, (lang, key)
+            literal = "".join(text for text, _, _, _ in parts)
+            # No phone number typed into a translation: only the name "113" and the age 18.
+            assert not re.search(r"\d", literal.replace("113", "").replace("18", "")), (lang, key)

@@ -172,3 +172,28 @@ def test_one_open_case_per_resident_and_state_rules(db_url):
     store.close(a.id)
     with pytest.raises(CaseError):
         store.close(a.id)
+
+
+async def test_a_hand_off_from_crisis_mode_is_marked_crisis_for_staff(conversation, db_url):
+    """Crisis answer, a 'no' (the chat lines stay on offer), later a 'yes': the case says crisis."""
+    store = CaseStore(get_engine(db_url))
+    await conversation.script(
+        [
+            "iedereen is beter af zonder mij => 113 | doorsturen",
+            "nee => niets door | 113.nl",
+            "ja => Klopt dat",
+            "ja => chat",
+            "hier in de chat => doorgestuurd",
+        ]
+    )
+    case = store.open_case_for(conversation.sender)
+    assert case is not None and case.reden == "crisis"
+
+
+async def test_a_money_question_in_a_crisis_message_is_kept_for_later(conversation):
+    reply = await conversation.say("ik wil dood, hoe vraag ik huurtoeslag aan")
+    assert "113" in reply.text and "doorsturen" in reply.text
+    after = await conversation.say("nee")  # no hand-off now; the question was kept
+    assert "113.nl" in after.text and "Hoe vraag ik het aan?" in after.text
+    later = await conversation.say("/regeling_aanvragen")
+    assert "Huurtoeslag" in later.text

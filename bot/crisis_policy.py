@@ -1,0 +1,117 @@
+"""Crisis mode as a dialogue policy: doubts are checked, and after a crisis answer the
+conversation stays safe.
+
+A message the detector is in doubt about keeps its own intent; outside a form this policy sends it
+to ``action_crisis`` first (a short check with the right number, the question one tap away).
+
+When the slot ``crisis_modus`` is set (by ``action_crisis``) and no form is running, the turns that
+would otherwise get small talk, a joke, a form or "ik begrijp je niet" go to
+``action_crisis_vervolg``. Questions about regulations, a request for a person, privacy and a new
+crisis message keep their normal path. The policy outranks the rule policy on a tie (priority 7)
+and abstains everywhere else, so it adds one behaviour and changes nothing outside crisis mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+CRISIS = "action_crisis"
+VERVOLG = "action_crisis_vervolg"
+SLOT = "crisis_modus"
+# What a person in crisis mode may say that must not get the ordinary answer.
+INTERCEPTED = frozenset(
+    {
+        "nlu_fallback",
+        "chitchat",
+        "deny",
+        "affirm",
+        "thank",
+        "goodbye",
+        "greet",
+        "out_of_scope",
+        "feedback_negatief",
+        "weet_niet",
+        "regelcheck",
+        "achttien_worden",
+        "meerdere_problemen",
+        "inform_getal",
+        "inform_gemeente",
+    }
+)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class CrisisModePolicy(Policy):
+    """Sends intercepted turns in crisis mode to ``action_crisis_vervolg``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"priority": 7}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        with self._model_storage.write_to(self._resource):
+            pass  # nothing to learn: the behaviour is the rule above
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        action = self.next_action(tracker)
+        if action is not None:
+            probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
+
+    @staticmethod
+    def next_action(tracker: DialogueStateTracker) -> str | None:
+        """The action crisis mode wants now, or None to leave the turn to the other policies."""
+        if tracker.active_loop_name or not tracker.latest_message:
+            return None  # in a form only a sure crisis interrupts, through the rules
+        message = tracker.latest_message
+        intent = (message.intent or {}).get("name")
+        latest = tracker.latest_action_name
+        doubt = intent != "crisis" and any(
+            e.get("entity") == "crisis_zekerheid" and e.get("value") == "twijfel"
+            for e in message.entities or []
+        )
+        if doubt:
+            # A doubt: check with the person first, then wait for their answer.
+            if latest == ACTION_LISTEN_NAME:
+                return CRISIS
+            if latest == CRISIS:
+                return ACTION_LISTEN_NAME
+        if not tracker.get_slot(SLOT):
+            return None
+        if latest == VERVOLG:
+            return ACTION_LISTEN_NAME
+        if latest != ACTION_LISTEN_NAME:
+            return None
+        return VERVOLG if intent in INTERCEPTED else None

@@ -1,0 +1,264 @@
+"""The learned crisis signal: a multilingual text classifier next to the precise patterns.
+
+Patterns (``nlu.crisis``) catch what was foreseen; this model catches what was not: indirect
+wording, typos, street language, other languages and scripts, a crisis sentence in a long money
+story. It is TF-IDF over character (2-5, inside words) and word (1-2) n-grams with a multinomial
+logistic regression over the crisis categories plus ``geen``. Each message is scored whole and per
+sentence window, and the highest crisis score counts, so one sentence in a long story is enough.
+
+Training data: ``bot/crisis_data/*.yml`` (crisis messages per category in many languages, and hard
+negatives), the tuned regression sets in ``tests/data``, and every NLU training example as an
+ordinary message. The blind sets in
+``tests/blind`` are never read here. Training takes seconds; the fitted model is kept as plain
+arrays in ``models/crisis-<fingerprint>.npz`` (no pickle), rebuilt when its inputs change.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "bot" / "crisis_data"
+NLU_DIR = ROOT / "nlu"
+MODELS = ROOT / "models"
+PATTERNS_FILE = ROOT / "bot" / "crisis_patronen.yml"
+TUNED_CRISIS = ROOT / "tests" / "data" / "crisis.yml"
+TUNED_ORDINARY = ROOT / "tests" / "data" / "not_crisis.yml"
+NONE = "geen"
+# Crisis categories, most urgent first: when several are found, the first one leads the answer.
+CATEGORIES = (
+    "gevaar_nu",
+    "suicide",
+    "kind_in_gevaar",
+    "geweld",
+    "dakloos_vannacht",
+    "geen_eten_vandaag",
+    "uitzetting_acuut",
+    "afsluiting_acuut",
+)
+# Thresholds on the summed probability of the crisis classes (the highest of any window).
+# At THRESHOLD or above the message gets the full crisis answer; between DOUBT and THRESHOLD it
+# gets a short check ("klopt dat?") with the right number and its own question kept one tap away;
+# a pattern hit is dropped only when the model is sure it is ordinary (below VETO). Chosen for
+# recall on cross-validation of the training data (``python -m bot eval`` prints the curve); the
+# false-alarm cost is measured on blind ordinary messages (docs/quality.md).
+THRESHOLD = 0.5
+DOUBT = 0.25
+VETO = 0.05
+WINDOW_WORDS = 24
+MIN_WORDS = 3
+C = 20.0
+
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_LATIN_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "’": "'", "‘": "'"})
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\s+(?:maar|but|en toen|and then)\s+")
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents and Arabic letter variants folded, every script kept, words only."""
+    low = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_FOLD))
+    low = "".join(ch for ch in low if not unicodedata.combining(ch)).translate(_ARABIC_FOLD)
+    low = re.sub(r"(.)\1{2,}", r"\1\1", low)
+    return " ".join(_TOKEN.findall(low))
+
+
+def windows(text: str) -> list[str]:
+    """The whole message, its sentences, and overlapping word windows of long sentences."""
+    parts = [text]
+    sentences = [s for s in _SENTENCE.split(text) if s and s.strip()]
+    if len(sentences) > 1:
+        parts += sentences
+    for sentence in sentences:
+        words = sentence.split()
+        if len(words) > WINDOW_WORDS:
+            step = WINDOW_WORDS // 2
+            parts += [
+                " ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)
+            ]
+    # One or two words ("alleen", "met kinderen") are form answers, not a crisis the model can
+    # judge; the patterns still see every message, however short.
+    return [n for p in parts[:40] if len((n := normalize(p)).split()) >= MIN_WORDS]
+
+
+def _read(path: Path) -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf8")) or {}
+    out = []
+    for item in data.get("voorbeelden") or []:
+        label = item.get("categorie")
+        if label != NONE and label not in CATEGORIES:
+            raise ValueError(f"{path.name}: unknown categorie {label!r}")
+        out.append((str(item["text"]), label))
+    return out
+
+
+def training_set() -> list[tuple[str, str]]:
+    """(text, label) pairs: the crisis data and every NLU example as an ordinary message."""
+    from nlu.crisis import pattern_hits  # noqa: PLC0415 - nlu.crisis imports this module
+    from nlu.examples import training_examples  # noqa: PLC0415 - plain YAML reader
+
+    pairs: list[tuple[str, str]] = []
+    for path in sorted(DATA_DIR.glob("*.yml")):
+        pairs += _read(path)
+    # The tuned regression sets: their wording is what the patterns know, the model learns it too.
+    for item in yaml.safe_load(TUNED_CRISIS.read_text(encoding="utf8")):
+        pairs.append((item["text"], item["categorie"]))
+    for item in yaml.safe_load(TUNED_ORDINARY.read_text(encoding="utf8")):
+        pairs.append((item["text"] if isinstance(item, dict) else item, NONE))
+    # NLU examples are ordinary questions; the few a pattern flags are left out, not taught as "geen".
+    pairs += [(text, NONE) for text, _ in training_examples(NLU_DIR) if not pattern_hits(text)]
+    return pairs
+
+
+def fingerprint() -> str:
+    """SHA-256 over this module and its training inputs."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    inputs = [
+        PATTERNS_FILE,
+        TUNED_CRISIS,
+        TUNED_ORDINARY,
+        *sorted(DATA_DIR.glob("*.yml")),
+        *sorted(NLU_DIR.glob("*.yml")),
+    ]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _vectorizers():
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - heavy import
+
+    return (
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+    )
+
+
+def fit(pairs: list[tuple[str, str]]) -> CrisisModel:
+    """Fit vectorizers and classifier on (text, label) pairs."""
+    from scipy.sparse import hstack  # noqa: PLC0415
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
+    texts = [normalize(t) for t, _ in pairs]
+    labels = [label for _, label in pairs]
+    char, word = _vectorizers()
+    x = hstack([char.fit_transform(texts), word.fit_transform(texts)]).tocsr()
+    clf = LogisticRegression(C=C, max_iter=3000)
+    clf.fit(x, labels)
+    return CrisisModel(
+        classes=list(clf.classes_),
+        char_vocab=char.vocabulary_,
+        char_idf=char.idf_,
+        word_vocab=word.vocabulary_,
+        word_idf=word.idf_,
+        coef=np.asarray(clf.coef_, dtype=np.float32).T.copy(),
+        intercept=np.asarray(clf.intercept_, dtype=np.float32),
+    )
+
+
+@dataclass
+class CrisisModel:
+    """A fitted model as plain arrays: vocabularies, idf weights, coefficients."""
+
+    classes: list[str]
+    char_vocab: dict[str, int]
+    char_idf: np.ndarray
+    word_vocab: dict[str, int]
+    word_idf: np.ndarray
+    coef: np.ndarray  # (features, classes)
+    intercept: np.ndarray
+
+    def __post_init__(self) -> None:
+        char, word = _vectorizers()
+        char.vocabulary_, word.vocabulary_ = self.char_vocab, self.word_vocab
+        char.idf_, word.idf_ = self.char_idf, self.word_idf
+        self._char, self._word = char, word
+
+    def probabilities(self, normalized: list[str]) -> np.ndarray:
+        """Class probabilities, one row per already normalised text."""
+        from scipy.sparse import hstack  # noqa: PLC0415
+
+        x = hstack([self._char.transform(normalized), self._word.transform(normalized)]).tocsr()
+        logits = x @ self.coef + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Per crisis category, its highest probability over the message's windows; and
+        ``crisis``, the highest summed crisis probability of any window."""
+        parts = windows(text)
+        if not parts:
+            return {"crisis": 0.0}
+        probs = self.probabilities(parts)
+        none = self.classes.index(NONE)
+        out = {"crisis": float((1.0 - probs[:, none]).max())}
+        for i, name in enumerate(self.classes):
+            if name != NONE:
+                out[name] = float(probs[:, i].max())
+        return out
+
+    def save(self, path: Path) -> None:
+        vocab = json.dumps(
+            {"char": self.char_vocab, "word": self.word_vocab, "classes": self.classes}
+        )
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(
+            tmp,
+            vocab=np.frombuffer(vocab.encode("utf8"), dtype=np.uint8),
+            char_idf=self.char_idf,
+            word_idf=self.word_idf,
+            coef=self.coef,
+            intercept=self.intercept,
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> CrisisModel:
+        with np.load(path, allow_pickle=False) as arrays:
+            vocab = json.loads(arrays["vocab"].tobytes().decode("utf8"))
+            return cls(
+                classes=vocab["classes"],
+                char_vocab=vocab["char"],
+                char_idf=arrays["char_idf"],
+                word_vocab=vocab["word"],
+                word_idf=arrays["word_idf"],
+                coef=arrays["coef"],
+                intercept=arrays["intercept"],
+            )
+
+
+def model_path() -> Path:
+    return MODELS / f"crisis-{fingerprint()}.npz"
+
+
+def ensure_model() -> Path:
+    """The fitted model file for the current inputs, fitting it first when missing."""
+    target = model_path()
+    if target.exists():
+        return target
+    MODELS.mkdir(exist_ok=True)
+    with open(MODELS / ".crisis.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel processes wait instead of fitting twice
+        if not target.exists():
+            fit(training_set()).save(target)
+            for old in MODELS.glob("crisis-*.npz"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+    return target
+
+
+@lru_cache(maxsize=1)
+def model() -> CrisisModel:
+    """The current model, loaded once per process."""
+    return CrisisModel.load(ensure_model())

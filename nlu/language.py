@@ -1,0 +1,56 @@
+"""Which language a message is in, offline (lingua ships its models in the package).
+
+Used for the core crisis lines: a resident who writes Turkish, Arabic, Polish, English or
+Papiamentu gets them in that language under the Dutch answer. lingua has no Papiamentu, so a
+message whose best non-Dutch guess is Spanish or Portuguese counts as Papiamentu only when it
+holds two of its common words; Arabic in Latin letters and other languages get English.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# The languages lingua chooses between (ISO 639-1 code -> lingua name).
+_LINGUA = {
+    "nl": "DUTCH",
+    "en": "ENGLISH",
+    "tr": "TURKISH",
+    "ar": "ARABIC",
+    "pl": "POLISH",
+    "es": "SPANISH",
+    "pt": "PORTUGUESE",
+}
+_PAPIAMENTU = re.compile(
+    r"\b(mi|bo|nos|ta|kier|ke|ku|pa|awor|tambe|yuda|kiko|kon|sa|no por|mas|mester|tin)\b"
+)
+MIN_CONFIDENCE = 0.3
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder  # noqa: PLC0415 - loads models once
+
+    languages = [getattr(Language, name) for name in _LINGUA.values()]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def other_language(text: str) -> str | None:
+    """The most likely language other than Dutch ('en', 'tr', 'ar', 'pl', 'pap'), when it is
+    likely enough (also for a message that mixes Dutch with it); None for Dutch."""
+    text = (text or "")[:1000]
+    if len(text.strip()) < 3:
+        return None
+    by_name = {v: k for k, v in _LINGUA.items()}
+    values = _detector().compute_language_confidence_values(text)
+    for value in values:
+        code = by_name[value.language.name]
+        if code == "nl":
+            continue
+        if value.value < MIN_CONFIDENCE:
+            return None
+        if code in {"es", "pt"}:
+            words = {m.group(0) for m in _PAPIAMENTU.finditer(text.lower())}
+            return "pap" if len(words) >= 2 else "en"
+        return code
+    return None
