@@ -158,6 +158,23 @@ def offer_kept_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     return [SlotSet("crisis_vraag", None)]
 
 
+# A young person writing about their own crisis also gets De Kindertelefoon.
+YOUTH_DOOR = {"suicide", "gevaar_nu", "geweld"}
+_YOUTH = re.compile(
+    r"\b(mijn (ouders|papa|mama|stiefvader|stiefmoeder)|mn (ouders|pa|ma)|mama|papa|op school"
+    r"|mijn (juf|mentor|meester)|my (parents|mom|mum|dad|stepdad)|at school)\b",
+    re.IGNORECASE,
+)
+
+
+def is_young(tracker: Tracker) -> bool:
+    """Under 18 by a stated age, or writing like a child about parents or school."""
+    age = entity(tracker, "leeftijd")
+    if isinstance(age, (int, float)):
+        return age < 18
+    return bool(_YOUTH.search(tracker.latest_message.get("text") or ""))
+
+
 def crisis_no_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, modus: object) -> None:
     """A 'no' to a person in crisis mode: calling is not needed, chatting is, the door stays open."""
     categorie = category_of(modus)
@@ -193,6 +210,11 @@ class ActionCrisis(Action):
             response=config[response], plekken="\n".join(crisis_places(categorie, where))
         )
         say_in_language(dispatcher, tracker, LINE_OF[categorie])
+        if categorie in YOUTH_DOOR and is_young(tracker):
+            dispatcher.utter_message(
+                response="utter_crisis_jongere",
+                plekken="\n".join(crisis_places("kind_in_gevaar", where, "jongeren")),
+            )
         for other in tracker.get_latest_entity_values("crisis_ook"):
             if other in crisis_config() and other != categorie:
                 extra = crisis_config()[other]

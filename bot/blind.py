@@ -137,6 +137,9 @@ class Report:
             "hard_negative_false_alarm_rate": rate(
                 [o.caught for o in self.ordinary if o.hard_negative]
             ),
+            "plain_false_alarm_rate": rate(
+                [o.caught for o in self.ordinary if not o.hard_negative]
+            ),
             "false_alarms_per_lang": {
                 k: {"n": len(v), "alarms": sum(o.caught for o in v)}
                 for k, v in sorted(alarms_lang.items())
@@ -300,6 +303,16 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
+def _plain_rate(summary: dict[str, Any], ordinary: list[dict]) -> float:
+    """False alarms on ordinary messages that are not hard negatives (older results lack it)."""
+    if "plain_false_alarm_rate" in summary:
+        return summary["plain_false_alarm_rate"]
+    hard = sum(bool(m.get("hard_negative")) for m in ordinary)
+    plain = len(ordinary) - hard
+    alarms = summary["false_alarms"] - round(summary["hard_negative_false_alarm_rate"] * hard)
+    return alarms / plain if plain else 0.0
+
+
 def report_section(folder: Path) -> str:
     """Markdown for docs/quality.md: every run of this blind set side by side (before, after...)."""
     runs = []
@@ -310,6 +323,7 @@ def report_section(folder: Path) -> str:
         runs.append((data["label"], data["date"], data["summary"]))
     if not runs:
         return ""
+    _, ordinary = load_set(folder)
     kinds = sorted({k for _, _, s in runs for k in s["per_kind"]})
     langs = sorted({k for _, _, s in runs for k in s["per_lang"]})
     head = "| | " + " | ".join(f"{label} ({date})" for label, date, _ in runs) + " |"
@@ -356,6 +370,9 @@ def report_section(folder: Path) -> str:
         + " |",
         "| false alarms, hard negatives only | "
         + " | ".join(_pct(s["hard_negative_false_alarm_rate"]) for _, _, s in runs)
+        + " |",
+        "| false alarms, other ordinary messages | "
+        + " | ".join(_pct(_plain_rate(s, ordinary)) for _, _, s in runs)
         + " |",
     ]
     questions = []
