@@ -115,7 +115,7 @@ def detector_latency(texts: list[str], rounds: int = 3) -> dict[str, float]:
 
 
 def crisis_model_cv(
-    folds: int = 5, thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+    folds: int = 5, thresholds: tuple[float, ...] = (0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 ) -> dict:
     """Cross-validation of the learned crisis signal on its own training data, per threshold:
     how THRESHOLD in nlu/crisis_model.py was chosen (recall first, false-alarm cost measured)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, case, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
@@ -174,11 +174,13 @@ class CaseStore:
             return _view(c) if c else None
 
     def list(self, states: tuple[str, ...] = OPEN_STATES) -> list[CaseView]:
+        """Cases in these states: crisis cases first (urgent), then the longest waiting."""
+        urgent_first = case((HandoffCase.reden == "crisis", 0), else_=1)
         with Session(self.engine, future=True) as s:
             rows = s.execute(
                 select(HandoffCase)
                 .where(HandoffCase.state.in_(states))
-                .order_by(HandoffCase.created_at)
+                .order_by(urgent_first, HandoffCase.created_at)
             ).scalars()
             return [_view(c) for c in rows]
 

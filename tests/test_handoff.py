@@ -197,3 +197,12 @@ async def test_a_money_question_in_a_crisis_message_is_kept_for_later(conversati
     assert "113.nl" in after.text and "Hoe vraag ik het aan?" in after.text
     later = await conversation.say("/regeling_aanvragen")
     assert "Huurtoeslag" in later.text
+
+
+def test_crisis_cases_come_first_in_the_inbox(db_url):
+    store = CaseStore(get_engine(db_url))
+    tag = uuid.uuid4().hex[:6]
+    ordinary = store.create(f"gewoon-{tag}", "bw", "vraag", "huurtoeslag", "chat")
+    urgent = store.create(f"crisis-{tag}", "bw", "crisis", "wil er niet meer zijn", "chat")
+    ids = [c.id for c in store.list()]
+    assert ids.index(urgent.id) < ids.index(ordinary.id)

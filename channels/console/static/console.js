@@ -63,7 +63,9 @@
       seen.add(c.id);
       const link = el("a", { href: base + "/case/" + c.id }, "#" + c.id);
       const td = el("td"); td.append(link);
-      tr.append(td, el("td", {}, c.status), el("td", {}, c.samenvatting),
+      // Crisis cases come first from the server and say so: a person may be in danger.
+      const status = (c.reden === "crisis" ? "Spoed (crisis) · " : "") + c.status;
+      tr.append(td, el("td", {}, status), el("td", {}, c.samenvatting),
         el("td", {}, c.contact_voorkeur + " · " + channel(c.kanaal)), el("td", {}, when(c.aangemaakt)),
         el("td", {}, c.medewerker || "–"));
       tbody.append(tr);
