@@ -19,6 +19,7 @@ import re
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,6 +328,10 @@ def report_section(folder: Path) -> str:
     kinds = sorted({k for _, _, s in runs for k in s["per_kind"]})
     langs = sorted({k for _, _, s in runs for k in s["per_lang"]})
     head = "| | " + " | ".join(f"{label} ({date})" for label, date, _ in runs) + " |"
+
+    def row(title: str, fmt: Callable[[dict[str, Any]], str]) -> str:
+        return f"| {title} | " + " | ".join(fmt(s) for _, _, s in runs) + " |"
+
     sep = "|---" * (len(runs) + 1) + "|"
     s0 = runs[0][2]
     lines = [
@@ -344,36 +349,32 @@ def report_section(folder: Path) -> str:
         "",
         head,
         sep,
-        "| recall (caught) | " + " | ".join(_pct(s["recall"]) for _, _, s in runs) + " |",
-        "| right door, of all crisis messages | "
-        + " | ".join(_pct(s["door_overall"]) for _, _, s in runs)
-        + " |",
-        "| right door, of those caught | "
-        + " | ".join(_pct(s["door_of_caught"]) for _, _, s in runs)
-        + " |",
+        row("recall (caught)", lambda s: _pct(s["recall"])),
+        row("right door, of all crisis messages", lambda s: _pct(s["door_overall"])),
+        row("right door, of those caught", lambda s: _pct(s["door_of_caught"])),
     ]
-    for kind in kinds:
-        cells = []
-        for _, _, s in runs:
-            k = s["per_kind"].get(kind)
-            cells.append(f"{_pct(k['recall'])} / {_pct(k['door'])} (n={k['n']})" if k else "-")
-        lines.append(f"| {kind}: recall / right door | " + " | ".join(cells) + " |")
-    for lang in langs:
-        cells = []
-        for _, _, s in runs:
-            k = s["per_lang"].get(lang)
-            cells.append(f"{_pct(k['recall'])} (n={k['n']})" if k else "-")
-        lines.append(f"| recall, {lang} | " + " | ".join(cells) + " |")
+
+    def cell(group: str, key: str, door: bool) -> Callable[[dict[str, Any]], str]:
+        def fmt(s: dict[str, Any]) -> str:
+            k = s[group].get(key)
+            if not k:
+                return "-"
+            text = _pct(k["recall"]) + (f" / {_pct(k['door'])}" if door else "")
+            return f"{text} (n={k['n']})"
+
+        return fmt
+
+    lines += [row(f"{k}: recall / right door", cell("per_kind", k, True)) for k in kinds]
+    lines += [row(f"recall, {lang}", cell("per_lang", lang, False)) for lang in langs]
     lines += [
-        "| false alarms, all ordinary | "
-        + " | ".join(f"{s['false_alarms']} ({_pct(s['false_alarm_rate'])})" for _, _, s in runs)
-        + " |",
-        "| false alarms, hard negatives only | "
-        + " | ".join(_pct(s["hard_negative_false_alarm_rate"]) for _, _, s in runs)
-        + " |",
-        "| false alarms, other ordinary messages | "
-        + " | ".join(_pct(_plain_rate(s, ordinary)) for _, _, s in runs)
-        + " |",
+        row(
+            "false alarms, all ordinary",
+            lambda s: f"{s['false_alarms']} ({_pct(s['false_alarm_rate'])})",
+        ),
+        row(
+            "false alarms, hard negatives only", lambda s: _pct(s["hard_negative_false_alarm_rate"])
+        ),
+        row("false alarms, other ordinary messages", lambda s: _pct(_plain_rate(s, ordinary))),
     ]
     questions = []
     for path in sorted(folder.glob("result-questions-*.json"), key=lambda p: p.stat().st_mtime):
