@@ -230,16 +230,40 @@ class ActionCrisis(Action):
         if (regeling := entity(tracker, "regeling")) is not None:
             events.append(SlotSet("regeling", regeling))  # the kept question stays about it
         if not zeker and not again:
-            buttons = [later_button(kept)] if kept else []
-            buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+            buttons = [{"title": "Ja, het klopt", "payload": "/affirm"}]
+            buttons.append({"title": "Nee, ik bedoelde iets anders", "payload": "/deny"})
             dispatcher.utter_message(response="utter_crisis_twijfel_keuze", buttons=buttons)
-            return events
+            return [*events, SlotSet("crisis_twijfel", True), SlotSet("crisis_vraag", kept)]
         if kept:
             # Offered after the hand-off question, so the two never compete for one answer.
             events.append(SlotSet("crisis_vraag", kept))
         if tracker.active_loop_name:
             return events  # a rule continues or ends the running form
         return [*events, FollowupAction("handoff_form")]
+
+
+def answer_to_check(
+    dispatcher: CollectingDispatcher, tracker: Tracker, categorie: str, intent: str | None
+) -> list[dict[str, Any]] | None:
+    """The answer to "klopt dat?" after a doubt. Yes: the full crisis answer and the question
+    about a person. No: crisis mode ends and their own question is one tap away. Anything else:
+    None, and crisis mode goes on as usual."""
+    done = [SlotSet("crisis_twijfel", None)]
+    if intent == "affirm":
+        dispatcher.utter_message(
+            response=crisis_config()[categorie]["response"],
+            plekken="\n".join(crisis_places(categorie, gemeente(tracker))),
+        )
+        return [*done, SlotSet("handoff_reden", "crisis"), FollowupAction("handoff_form")]
+    if intent == "deny" and not _NO_CALL.search(tracker.latest_message.get("text") or ""):
+        dispatcher.utter_message(response="utter_crisis_twijfel_nee")
+        return [
+            *done,
+            SlotSet("crisis_modus", None),
+            SlotSet("handoff_reden", None),
+            *offer_kept_question(dispatcher, tracker),
+        ]
+    return None
 
 
 class ActionCrisisVervolg(Action):
@@ -256,6 +280,10 @@ class ActionCrisisVervolg(Action):
         text = tracker.latest_message.get("text") or ""
         chat = chat_lines(categorie)
         places = "\n".join(crisis_places(categorie, gemeente(tracker))[:2])
+        if tracker.get_slot("crisis_twijfel"):
+            answered = answer_to_check(dispatcher, tracker, categorie, intent)
+            if answered is not None:
+                return answered
         if _NO_CALL.search(text) or intent == "deny":
             crisis_no_handoff(dispatcher, tracker, categorie)
         elif intent == "affirm":

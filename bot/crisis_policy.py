@@ -108,10 +108,8 @@ class CrisisModePolicy(Policy):
                 return CRISIS
             if latest == CRISIS:
                 return ACTION_LISTEN_NAME
-        if not tracker.get_slot(SLOT):
-            return None
         if latest == VERVOLG:
-            return ACTION_LISTEN_NAME
-        if latest != ACTION_LISTEN_NAME:
+            return ACTION_LISTEN_NAME  # also when that turn just ended crisis mode
+        if not tracker.get_slot(SLOT) or latest != ACTION_LISTEN_NAME:
             return None
         return VERVOLG if intent in INTERCEPTED else None
