@@ -24,6 +24,7 @@ ROOT = env.ROOT
 HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
 CRISIS = ROOT / "tests" / "data" / "crisis.yml"
 NOT_CRISIS = ROOT / "tests" / "data" / "not_crisis.yml"
+CRISIS_DEV = ROOT / "tests" / "data" / "crisis_dev.yml"
 QUALITY = ROOT / "docs" / "quality.md"
 
 
@@ -96,6 +97,34 @@ def evaluate_crisis() -> dict:
         "false_alarms": alarms,
         "false_alarm_rate": len(alarms) / len(ordinary),
         "latency_ms": detector_latency([c["text"] for c in crisis] + ordinary),
+        "dev": evaluate_crisis_dev(),
+    }
+
+
+def evaluate_crisis_dev() -> dict:
+    """The development set (tests/data/crisis_dev.yml): visible, used to choose THRESHOLD and
+    DOUBT, never trained on. Recall (sure or doubt) and false alarms, plain and near the border."""
+    from nlu.crisis import detect
+
+    items = yaml.safe_load(CRISIS_DEV.read_text(encoding="utf8"))["voorbeelden"]
+    found = [(item, detect(item["text"])) for item in items]
+    crisis = [(i, s) for i, s in found if i["categorie"] != "geen"]
+    plain = [(i, s) for i, s in found if i["categorie"] == "geen" and not i.get("grens")]
+    border = [(i, s) for i, s in found if i["categorie"] == "geen" and i.get("grens")]
+
+    def share(rows: list, test) -> float:
+        return sum(1 for row in rows if test(row)) / len(rows) if rows else 0.0
+
+    return {
+        "n_crisis": len(crisis),
+        "n_plain": len(plain),
+        "n_border": len(border),
+        "recall": share(crisis, lambda r: r[1] is not None),
+        "recall_sure": share(crisis, lambda r: r[1] is not None and r[1].zeker),
+        "fa_plain": share(plain, lambda r: r[1] is not None),
+        "fa_plain_sure": share(plain, lambda r: r[1] is not None and r[1].zeker),
+        "fa_border": share(border, lambda r: r[1] is not None),
+        "missed": [i["text"] for i, s in crisis if s is None],
     }
 
 
@@ -246,6 +275,19 @@ def crisis_report(crisis: dict, cv: dict | None) -> list[str]:
     ]
     if crisis["false_alarms"]:
         lines += [""] + [f'  - "{t}"' for t in crisis["false_alarms"][:20]]
+    dev = crisis["dev"]
+    lines += [
+        "",
+        f"Development set (tests/data/crisis_dev.yml, visible, used to choose the thresholds, never "
+        f"trained on): {dev['n_crisis']} crisis, {dev['n_plain']} ordinary and {dev['n_border']} "
+        "ordinary near the border.",
+        "",
+        f"- Recall {dev['recall']:.1%} (a sure crisis answer {dev['recall_sure']:.1%}, the rest a check).",
+        f"- False alarms: ordinary {dev['fa_plain']:.1%} (full answer {dev['fa_plain_sure']:.1%}), "
+        f"near the border {dev['fa_border']:.1%}.",
+    ]
+    if dev["missed"]:
+        lines += [f'  - missed: "{t}"' for t in dev["missed"][:10]]
     if cv:
         lines += [
             "",
