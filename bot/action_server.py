@@ -8,6 +8,7 @@ takes rasa-sdk's own arguments.
 
 from __future__ import annotations
 
+import os
 import sys
 
 for _unused in ("tensorflow", "torch", "mxnet"):
@@ -17,6 +18,9 @@ for _unused in ("tensorflow", "torch", "mxnet"):
 def main() -> None:
     from rasa_sdk.__main__ import main as sdk_main  # noqa: PLC0415 - after the block above
 
+    # rasa-sdk binds every interface unless SANIC_HOST says otherwise: on this machine the action
+    # server is only for our own Rasa process, so loopback. The container sets 0.0.0.0 itself.
+    os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     sdk_main()
 
 

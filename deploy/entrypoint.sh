@@ -7,7 +7,8 @@ case "${1:-rasa}" in
   load-kb)
     exec python -m bot kb load ;;
   actions)
-    exec python -m bot.action_server --actions actions --port 5055 ;;
+    # Reachable by the rasa container on the compose network only (no published port).
+    SANIC_HOST=0.0.0.0 exec python -m bot.action_server --actions actions --port 5055 ;;
   rasa)
     mkdir -p "$BW_VAR_DIR/rasa"
     # credentials.yml from the environment (REST, resident REST, staff API; Telegram/WhatsApp

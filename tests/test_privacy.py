@@ -298,15 +298,25 @@ def test_rasa_http_api_needs_the_token(server):
     assert httpx.get(url, params={"token": server.token}, timeout=10).status_code == 200
 
 
-def test_rasa_binds_to_loopback_only(server):
-    port = int(server.base.rsplit(":", 1)[1])
+def listening_addresses(port: int) -> list[str]:
+    """Local addresses with a listening TCP socket on ``port`` (read from /proc, no traffic)."""
     listening = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             local, state = line.split()[1], line.split()[3]
             if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
                 listening.append(local.rsplit(":", 1)[0])
-    assert listening == ["0100007F"], listening  # 127.0.0.1, nothing else
+    return listening
+
+
+def test_rasa_binds_to_loopback_only(server):
+    port = int(server.base.rsplit(":", 1)[1])
+    assert listening_addresses(port) == ["0100007F"]  # 127.0.0.1, nothing else
+
+
+def test_the_action_server_binds_to_loopback_only(action_server):
+    port = int(action_server.rsplit(":", 1)[1].split("/")[0])
+    assert listening_addresses(port) == ["0100007F"]  # rasa-sdk alone would bind 0.0.0.0
 
 
 def test_bad_secrets_are_refused(server):
