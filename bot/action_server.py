@@ -3,7 +3,9 @@
 The actions use spaCy (for the knowledge-base matcher), and spaCy's thinc imports TensorFlow when it
 is installed, which Rasa needs in its own process. The action server never uses it: blocking the
 import saves about 15 s of start-up and ~400 MB per action server. ``python -m bot.action_server``
-takes rasa-sdk's own arguments.
+takes rasa-sdk's own arguments. It listens on loopback and answers only callers that send the
+shared secret (``bot.env.action_token``) in the ``X-BW-Action-Token`` header: Rasa does, through
+the ``headers`` of its action endpoint.
 """
 
 from __future__ import annotations
@@ -15,8 +17,39 @@ for _unused in ("tensorflow", "torch", "mxnet"):
     sys.modules.setdefault(_unused, None)  # type: ignore[arg-type]  # import now raises ImportError
 
 
+def protect(app, token: str) -> None:
+    """Refuse every call without the shared secret header (401); ``/health`` stays open."""
+    import hmac  # noqa: PLC0415
+
+    from sanic import response  # noqa: PLC0415
+
+    from bot.env import ACTION_TOKEN_HEADER  # noqa: PLC0415 - plain module, no TensorFlow
+
+    @app.middleware("request")
+    async def check_token(request):  # noqa: ANN001, ANN202 - Sanic middleware signature
+        if request.path == "/health":
+            return None
+        given = request.headers.get(ACTION_TOKEN_HEADER, "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return response.json({"error": "onbekende aanroeper"}, status=401)
+        return None
+
+
 def main() -> None:
-    from rasa_sdk.__main__ import main as sdk_main  # noqa: PLC0415 - after the block above
+    import rasa_sdk.endpoint as endpoint  # noqa: PLC0415 - after the block above
+    from rasa_sdk.__main__ import main as sdk_main  # noqa: PLC0415
+
+    from bot.env import action_token  # noqa: PLC0415
+
+    token = action_token()
+    create_app = endpoint.create_app
+
+    def create_protected_app(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        app = create_app(*args, **kwargs)
+        protect(app, token)
+        return app
+
+    endpoint.create_app = create_protected_app  # rasa-sdk's run() builds its app through this
 
     # rasa-sdk binds every interface unless SANIC_HOST says otherwise: on this machine the action
     # server is only for our own Rasa process, so loopback. The container sets 0.0.0.0 itself.

@@ -64,7 +64,7 @@ def start_action_server(
     several servers can start in parallel (the scale-out setup).
     """
     port = port or int(os.environ.get("BW_ACTION_PORT", "0")) or free_port()
-    environ = {**env.apply(), **(extra_env or {})}
+    environ = {**env.apply(), "BW_ACTION_TOKEN": env.action_token(), **(extra_env or {})}
     VAR.mkdir(exist_ok=True)
     log = open(log_path or VAR / "actions.log", "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
@@ -132,6 +132,5 @@ def load_agent(model: Path, action_url: str, tracker_store=None):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    return Agent.load(
-        str(model), action_endpoint=EndpointConfig(url=action_url), tracker_store=tracker_store
-    )
+    endpoint = EndpointConfig(url=action_url, headers={env.ACTION_TOKEN_HEADER: env.action_token()})
+    return Agent.load(str(model), action_endpoint=endpoint, tracker_store=tracker_store)

@@ -32,7 +32,12 @@ def write_endpoints(
     """
     folder.mkdir(parents=True, exist_ok=True)
     tracker_url = os.environ.get("BW_TRACKER_DB")
-    data: dict[str, Any] = {"action_endpoint": {"url": action_url}}
+    data: dict[str, Any] = {
+        "action_endpoint": {
+            "url": action_url,
+            "headers": {env.ACTION_TOKEN_HEADER: env.action_token()},
+        }
+    }
     if lock_store is not None:
         data["lock_store"] = lock_store
     if tracker_store is not None:
@@ -47,6 +52,7 @@ def write_endpoints(
         data["tracker_store"] = {"type": TRACKER_STORE, "db_url": tracker_url}
     path = folder / "endpoints.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf8")
+    os.chmod(path, 0o600)  # holds the action server's shared secret
     return path
 
 
