@@ -70,16 +70,8 @@ class CrisisDetector(StatelessComponent):
     Last in the pipeline on purpose: the safety net wins over whatever the classifier decided.
     """
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisDetector:
+    def __init__(self) -> None:
         detect("opwarmen")  # load the learned model now, not during the first resident's message
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
