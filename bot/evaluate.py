@@ -297,7 +297,7 @@ def crisis_report(crisis: dict, cv: dict | None) -> list[str]:
             "| threshold | recall | false alarms |",
             "|---|---|---|",
         ]
-        lines += [f"| {t:.1f} | {r:.3f} | {f:.2%} |" for t, r, f in cv["curve"]]
+        lines += [f"| {t:.2f} | {r:.3f} | {f:.2%} |" for t, r, f in cv["curve"]]
     return lines
 
 
