@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import subprocess
 import sys
 import time
@@ -52,13 +53,15 @@ def server(port: int | None) -> Iterator[tuple[str, subprocess.Popen]]:
     model = training.ensure_model()
     procs: list[subprocess.Popen] = []
     try:
-        actions, url = runtime.start_action_server()
+        actions, url = runtime.start_action_server(wait=False)
         procs.append(actions)
+        runtime.wait_http(url.replace("/webhook", "/health"), timeout=90, proc=actions)
         channels = serve.channel_credentials()
         rasa, base, _ = serve.start_rasa_server(
-            model, url, runtime.VAR, port=port or runtime.free_port(), channels=channels
+            model, url, runtime.VAR, port=port or runtime.free_port(), channels=channels, wait=False
         )
-        procs.append(rasa)
+        procs.append(rasa)  # before waiting: a stop while the model loads must end it too
+        runtime.wait_http(base + "/", timeout=240, proc=rasa)
         _announce(base, channels)
         yield base, rasa
     finally:
@@ -78,6 +81,7 @@ def _announce(base: str, channels: dict) -> None:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import chat
 
+    _stop_on_sigterm()
     t0 = time.monotonic()
     try:
         with server(args.port) as (base, _):
@@ -104,7 +108,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (systemd, docker, kill) ends the run like Ctrl-C: the children are stopped too."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _stop_on_sigterm()
     try:
         with server(args.port) as (_, rasa):
             print("Stoppen: Ctrl-C.", flush=True)

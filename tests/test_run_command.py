@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -59,3 +63,62 @@ def test_run_command_answers_the_mission_question_and_names_channels(tmp_path, m
     assert any(marker in answer for marker in ("020", "0800", "14 020", "https://"))
     # The conversation went through the real server: its tracker store holds it.
     assert (tmp_path / "var" / "tracker.db").exists()
+
+
+def _children(pid: int) -> set[int]:
+    """Direct children of ``pid`` (from /proc)."""
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as stopped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_stops_its_servers_on_sigterm(tmp_path, model_path, db_url):
+    """A service manager stops `bot serve` with SIGTERM: Rasa and the action server go too."""
+    from bot import runtime
+
+    port = runtime.free_port()
+    env = {
+        **os.environ,
+        "BW_MODEL": str(model_path),
+        "BW_DATABASE_URL": db_url,
+        "BW_VAR_DIR": str(tmp_path / "var"),
+        "BW_CHANNELS_DB": str(tmp_path / "var" / "channels.db"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        runtime.wait_http(f"http://127.0.0.1:{port}/", timeout=180, proc=proc)
+        children = _children(proc.pid)
+        assert len(children) >= 2  # rasa run and the action server
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        deadline = time.monotonic() + 30
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [c for c in children if _alive(c)]
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+            s.bind(("127.0.0.1", port))  # nothing listens on the port any more
+    finally:
+        if proc.poll() is None:
+            proc.kill()
