@@ -14,15 +14,20 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 
-def _run_chat(tmp_path, model_path, db_url, lines: list[str], extra_env: dict[str, str]) -> str:
-    env = {
+def _env(tmp_path, model_path, db_url, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """A run of our own: the trained model, the test database, a private var folder."""
+    return {
         **os.environ,
         "BW_MODEL": str(model_path),
         "BW_DATABASE_URL": db_url,
         "BW_VAR_DIR": str(tmp_path / "var"),
         "BW_CHANNELS_DB": str(tmp_path / "var" / "channels.db"),
-        **extra_env,
+        **(extra_env or {}),
     }
+
+
+def _run_chat(tmp_path, model_path, db_url, lines: list[str], extra_env: dict[str, str]) -> str:
+    env = _env(tmp_path, model_path, db_url, extra_env)
     done = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         input="\n".join(lines) + "\n",
@@ -92,13 +97,7 @@ def test_serve_stops_its_servers_on_sigterm(tmp_path, model_path, db_url):
     from bot import runtime
 
     port = runtime.free_port()
-    env = {
-        **os.environ,
-        "BW_MODEL": str(model_path),
-        "BW_DATABASE_URL": db_url,
-        "BW_VAR_DIR": str(tmp_path / "var"),
-        "BW_CHANNELS_DB": str(tmp_path / "var" / "channels.db"),
-    }
+    env = _env(tmp_path, model_path, db_url)
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         cwd=ROOT,
