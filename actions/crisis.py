@@ -230,8 +230,10 @@ class ActionCrisis(Action):
         if (regeling := entity(tracker, "regeling")) is not None:
             events.append(SlotSet("regeling", regeling))  # the kept question stays about it
         if not zeker and not again:
-            buttons = [{"title": "Ja, het klopt", "payload": "/affirm"}]
-            buttons.append({"title": "Nee, ik bedoelde iets anders", "payload": "/deny"})
+            buttons = [
+                {"title": "Ja, het klopt", "payload": "/affirm"},
+                {"title": "Nee, ik bedoelde iets anders", "payload": "/deny"},
+            ]
             dispatcher.utter_message(response="utter_crisis_twijfel_keuze", buttons=buttons)
             return [*events, SlotSet("crisis_twijfel", True), SlotSet("crisis_vraag", kept)]
         if kept:
@@ -278,25 +280,27 @@ class ActionCrisisVervolg(Action):
         categorie = category_of(tracker.get_slot("crisis_modus"))
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        chat = chat_lines(categorie)
-        places = "\n".join(crisis_places(categorie, gemeente(tracker))[:2])
         if tracker.get_slot("crisis_twijfel"):
             answered = answer_to_check(dispatcher, tracker, categorie, intent)
             if answered is not None:
                 return answered
         if _NO_CALL.search(text) or intent == "deny":
             crisis_no_handoff(dispatcher, tracker, categorie)
-        elif intent == "affirm":
+            return [SlotSet("handoff_reden", "crisis")]
+        if intent == "affirm":
             # Every crisis-mode answer ends by offering a person: "ja" takes that offer.
             return [
                 SlotSet("handoff_reden", "crisis"),
                 SlotSet("handoff_toestemming", True),
                 FollowupAction("handoff_form"),
             ]
-        elif intent in {"thank", "chitchat", "greet", "goodbye", "feedback_negatief"}:
-            dispatcher.utter_message(response="utter_crisis_beter", chat=chat, plekken=places)
-        elif intent in {"regelcheck", "achttien_worden", "meerdere_problemen"}:
+        if intent in {"regelcheck", "achttien_worden", "meerdere_problemen"}:
             dispatcher.utter_message(response="utter_crisis_eerst_mens")
         else:
-            dispatcher.utter_message(response="utter_crisis_luister", chat=chat, plekken=places)
+            beter = intent in {"thank", "chitchat", "greet", "goodbye", "feedback_negatief"}
+            dispatcher.utter_message(
+                response="utter_crisis_beter" if beter else "utter_crisis_luister",
+                chat=chat_lines(categorie),
+                plekken="\n".join(crisis_places(categorie, gemeente(tracker))[:2]),
+            )
         return [SlotSet("handoff_reden", "crisis")]

@@ -30,18 +30,24 @@ def apply() -> dict[str, str]:
 ACTION_TOKEN_HEADER = "X-BW-Action-Token"
 
 
-def action_token() -> str:
-    """The shared secret between Rasa and the action server: ``BW_ACTION_TOKEN``, else
-    ``<var>/action.token`` (created on first use, mode 0600)."""
-    if token := os.environ.get("BW_ACTION_TOKEN"):
-        return token
+def install_secret(env_var: str, file_name: str, nbytes: int = 32) -> str:
+    """``env_var`` when set, else a random secret kept in ``<var>/<file_name>`` for this install
+    (created on first use, mode 0600)."""
+    if value := os.environ.get(env_var):
+        return value
     import secrets  # noqa: PLC0415
 
-    folder = Path(os.environ.get("BW_VAR_DIR") or ROOT / "var")
-    path = folder / "action.token"
+    from knowledge.db import var_dir  # noqa: PLC0415 - one rule for where local state lives
+
+    path = var_dir() / file_name
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(32))
+            fh.write(secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
+
+
+def action_token() -> str:
+    """The shared secret between Rasa and the action server (``BW_ACTION_TOKEN``)."""
+    return install_secret("BW_ACTION_TOKEN", "action.token")

@@ -65,16 +65,7 @@ CONSOLE = "channels.console.ConsoleInput"
 
 def staff_token() -> str:
     """``BW_STAFF_TOKEN``, or a random one kept in ``var/staff_token`` (mode 0600) for this install."""
-    token = os.environ.get("BW_STAFF_TOKEN")
-    if token:
-        return token
-    path = runtime.VAR / "staff_token"
-    if not path.exists():
-        runtime.VAR.mkdir(exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(24))
-    return path.read_text().strip()
+    return env.install_secret("BW_STAFF_TOKEN", "staff_token", nbytes=24)
 
 
 def channel_credentials() -> dict[str, dict[str, Any]]:
