@@ -314,6 +314,17 @@ def _plain_rate(summary: dict[str, Any], ordinary: list[dict]) -> float:
     return alarms / plain if plain else 0.0
 
 
+# A form's questions: a reply that is one of these asks before it answers (unless a person was
+# asked for: the hand-off's consent question then is the answer).
+FORM_QUESTION = re.compile(r"In welke maand word je 18|In welke gemeente woon je\?", re.IGNORECASE)
+
+
+def form_rate(questions: dict[str, Any]) -> float:
+    """Share of conversations whose last reply is a form's question instead of an answer."""
+    rows = questions.get("rows") or []
+    return sum(bool(FORM_QUESTION.search(r.get("reply", ""))) for r in rows) / max(len(rows), 1)
+
+
 def report_section(folder: Path) -> str:
     """Markdown for docs/quality.md: every run of this blind set side by side (before, after...)."""
     runs = []
@@ -364,18 +375,33 @@ def report_section(folder: Path) -> str:
 
         return fmt
 
-    lines += [row(f"{k}: recall / right door", cell("per_kind", k, True)) for k in kinds]
+    if not s0["crisis_n"]:
+        # An understanding-only round: no crisis table.
+        lines = [
+            f"## Understanding, blind set {folder.name} (`python -m bot blind {folder.relative_to(env.ROOT) if folder.is_relative_to(env.ROOT) else folder}`)",
+            "",
+            "Blind: written from the seed personas and the reference facts by a writer who had not "
+            "seen the NLU data, the content or the tests; each conversation is sent once through the "
+            "resident REST channel of a real server. Never trained on, never paraphrased into content.",
+        ]
+    else:
+        lines += [row(f"{k}: recall / right door", cell("per_kind", k, True)) for k in kinds]
     lines += [row(f"recall, {lang}", cell("per_lang", lang, False)) for lang in langs]
-    lines += [
-        row(
-            "false alarms, all ordinary",
-            lambda s: f"{s['false_alarms']} ({_pct(s['false_alarm_rate'])})",
-        ),
-        row(
-            "false alarms, hard negatives only", lambda s: _pct(s["hard_negative_false_alarm_rate"])
-        ),
-        row("false alarms, other ordinary messages", lambda s: _pct(_plain_rate(s, ordinary))),
-    ]
+    lines += (
+        []
+        if not s0["crisis_n"]
+        else [
+            row(
+                "false alarms, all ordinary",
+                lambda s: f"{s['false_alarms']} ({_pct(s['false_alarm_rate'])})",
+            ),
+            row(
+                "false alarms, hard negatives only",
+                lambda s: _pct(s["hard_negative_false_alarm_rate"]),
+            ),
+            row("false alarms, other ordinary messages", lambda s: _pct(_plain_rate(s, ordinary))),
+        ]
+    )
     questions = []
     for path in sorted(folder.glob("result-questions-*.json"), key=lambda p: p.stat().st_mtime):
         q = json.loads(path.read_text(encoding="utf8"))
@@ -396,6 +422,9 @@ def report_section(folder: Path) -> str:
             + " |",
             "| first reply ≤ 600 characters | "
             + " | ".join(_pct(q["first_reply_le_600"]) for _, q in questions)
+            + " |",
+            "| last reply is a form question (not asked for) | "
+            + " | ".join(_pct(form_rate(q)) for _, q in questions)
             + " |",
         ]
         for cat in sorted(questions[0][1]["per_category"]):

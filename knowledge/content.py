@@ -36,6 +36,63 @@ _PHONE_RE = re.compile(
 )
 
 
+# Where the source of a frequently asked question may live: law text, the executing body or the
+# gemeente (an organisation's FAQ may also cite its own website). News sites, law firms and blogs
+# may stand next to these in ``bronnen``, never as the source of an answer.
+OFFICIAL_DOMAINS = (
+    "overheid.nl",
+    "officiele-overheidspublicaties.nl",
+    "officielebekendmakingen.nl",
+    "rijksoverheid.nl",
+    "government.nl",
+    "belastingdienst.nl",
+    "toeslagen.nl",
+    "svb.nl",
+    "uwv.nl",
+    "duo.nl",
+    "cjib.nl",
+    "digid.nl",
+    "amsterdam.nl",
+    "weesp.nl",
+    # other gemeenten, as the records cite them for national rules they carry out
+    "roermond.nl",
+    "edam-volendam.nl",
+    "krimpenerwaard.nl",
+    "rechtspraak.nl",
+    "nibud.nl",
+    "juridischloket.nl",
+    "rvr.org",
+    "zorginstituutnederland.nl",
+    "kbvg.nl",
+    "113.nl",
+    "veiligthuis.nl",
+    "kindertelefoon.nl",
+    "herstel.toeslagen.nl",
+    "zorgverzekeringslijn.nl",
+    "vng.nl",
+    "nvvk.nl",
+)
+# An amount in an answer (€ 1.401,50, 1401 euro) needs the year it is for.
+_AMOUNT_RE = re.compile(r"€\s?\d|\d\s?(?:euro|eur)\b", re.I)
+# Phone-like sequences in an answer; each must be a number the social map already holds.
+_ANSWER_PHONE_RE = re.compile(
+    r"(?<![\d.,:])(?:0\d{1,3}(?:[- ]?\d{2,4}){1,3}|14 ?0\d{2,3}|11[23])(?!\d|[.,:]\d)"
+)
+
+
+def official_source(url: str, own_site: str | None = None) -> bool:
+    """True when ``url`` is on an official domain (or the organisation's own website)."""
+    host = re.sub(r"^https?://", "", url).split("/")[0].lower().split(":")[0]
+    domains = list(OFFICIAL_DOMAINS)
+    if own_site:
+        domains.append(re.sub(r"^https?://(www\.)?", "", own_site).split("/")[0].lower())
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
 class ContentError(Exception):
     """Content that must not be loaded; ``problems`` lists each one."""
 
@@ -183,6 +240,7 @@ def _check_record(
                             "een web-kanaal moet een URL zijn (https://...)",
                         )
                     )
+    _check_vragen(data, rel, problems)
     if (
         kind == "regeling"
         and data.get("geldig_tot")
@@ -190,6 +248,60 @@ def _check_record(
         and data["geldig_tot"] < data["geldig_vanaf"]
     ):
         problems.append(Problem(rel, "geldig_tot", "ligt voor geldig_vanaf"))
+
+
+def _check_vragen(data: dict[str, Any], rel: str, problems: list[Problem]) -> None:
+    """Frequently asked questions: unique ids, an official source, a year for every amount."""
+    seen: set[str] = set()
+    for i, q in enumerate(data.get("vragen") or []):
+        if not isinstance(q, dict):
+            continue
+        where = f"vragen.{i}"
+        if q.get("id") in seen:
+            problems.append(Problem(rel, f"{where}.id", f"id '{q.get('id')}' staat er twee keer"))
+        seen.add(str(q.get("id")))
+        url = str(q.get("bron_url") or "")
+        if url and not official_source(url, data.get("website")):
+            problems.append(
+                Problem(
+                    rel,
+                    f"{where}.bron_url",
+                    "een antwoord heeft een officiële bron nodig (wet, uitvoerder of gemeente)",
+                )
+            )
+        if _AMOUNT_RE.search(str(q.get("antwoord") or "")) and not q.get("jaar"):
+            problems.append(
+                Problem(
+                    rel, f"{where}.jaar", "het antwoord noemt een bedrag: zet erbij voor welk jaar"
+                )
+            )
+
+
+def _check_answer_phones(cs: ContentSet, problems: list[Problem]) -> None:
+    """A phone number in an answer must be one the social map holds (never an invented number)."""
+    known = {
+        _digits(str(k.get("waarde")))
+        for org in cs.organisaties.values()
+        for d in org.get("diensten") or []
+        for k in d.get("kanalen") or []
+        if k.get("soort") in ("telefoon", "whatsapp")
+    }
+    records = [("regelingen", r) for r in cs.regelingen.values()]
+    records += [("sociale_kaart", o) for o in cs.organisaties.values()]
+    for folder, data in records:
+        for i, q in enumerate(data.get("vragen") or []):
+            for number in _ANSWER_PHONE_RE.findall(str(q.get("antwoord") or "")):
+                digits = _digits(number)
+                if len(digits) < 7 and not digits.startswith(("11", "14")):
+                    continue  # a time or a fragment, not a number to dial
+                if digits not in known:
+                    problems.append(
+                        Problem(
+                            cs.files[f"{folder}:{data.get('id')}"],
+                            f"vragen.{i}.antwoord",
+                            f"telefoonnummer '{number}' staat niet in de sociale kaart",
+                        )
+                    )
 
 
 def _check_references(cs: ContentSet, problems: list[Problem]) -> None:
@@ -319,6 +431,7 @@ def read_content(roots: list[Path] | None = None, today: dt.date | None = None) 
                 target[str(data.get("id"))] = data
                 cs.files[key] = rel
     _check_references(cs, problems)
+    _check_answer_phones(cs, problems)
     if problems:
         raise ContentError(problems)
     cs.digest = digest.hexdigest()

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from knowledge import search
+from knowledge import faq, search
 from knowledge.content import ContentSet, read_content
 from knowledge.db import get_engine
 from knowledge.models import (
@@ -32,6 +32,7 @@ from knowledge.models import (
     ServiceAtLocation,
     Stadsdeel,
     Voorwaarde,
+    Vraag,
 )
 
 
@@ -59,6 +60,7 @@ def create_schema(engine: Engine) -> None:
 
 def _clear(session: Session) -> None:
     for model in (
+        Vraag,
         RegelingRelatie,
         Voorwaarde,
         Bedrag,
@@ -230,6 +232,32 @@ def _add_regelingen(session: Session, cs: ContentSet) -> None:
             session.add(RegelingRelatie(regeling_id=rid, gerelateerd_id=other, pos=pos))
 
 
+def _add_vragen(session: Session, cs: ContentSet) -> int:
+    """Every record's frequently asked questions, keyed "<record>:<question id>"."""
+    n = 0
+    records = [("regeling", rid, r) for rid, r in cs.regelingen.items()]
+    records += [("organisatie", oid, o) for oid, o in cs.organisaties.items()]
+    for kind, rid, record in records:
+        for q in record.get("vragen") or []:
+            session.add(
+                Vraag(
+                    sleutel=f"{rid}:{q['id']}",
+                    regeling_id=rid if kind == "regeling" else None,
+                    organisatie_id=rid if kind == "organisatie" else None,
+                    vraag=q["vraag"],
+                    varianten=list(q["varianten"]),
+                    antwoord=" ".join(str(q["antwoord"]).split()),
+                    facet=q.get("facet"),
+                    doelgroep=q.get("doelgroep", "inwoner"),
+                    bron_url=q["bron_url"],
+                    peildatum=_date(q["peildatum"]),
+                    jaar=q.get("jaar"),
+                )
+            )
+            n += 1
+    return n
+
+
 def current_hash(engine: Engine) -> str | None:
     """Hash of the content in the database, or None when nothing was loaded."""
     create_schema(engine)
@@ -259,6 +287,8 @@ def load(
         _add_organisaties(session, cs)
         _add_regelingen(session, cs)
         session.flush()
+        _add_vragen(session, cs)
+        session.flush()
         search.rebuild_index(session)
         session.add(
             ContentVersion(
@@ -269,6 +299,7 @@ def load(
             )
         )
     search.invalidate_cache()
+    faq.invalidate_cache()
     return LoadResult(
         True, len(cs.regelingen), len(cs.organisaties), n_services, cs.digest, warnings
     )

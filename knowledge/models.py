@@ -249,6 +249,31 @@ class ServiceAtLocation(Base):
     location_id = Column(Integer, ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
 
 
+class Vraag(Base):
+    """A frequently asked question of a regulation or an organisation (``vragen`` in its YAML).
+
+    The ways people ask it (``varianten``) are what the question ranker matches a message on; the
+    answer is short B1 text with its own official source and date, so content people add questions
+    without retraining the NLU.
+    """
+
+    __tablename__ = "vraag"
+    id = Column(Integer, primary_key=True)
+    sleutel = Column(String(160), nullable=False, unique=True)  # "<record>:<vraag id>"
+    regeling_id = Column(String(64), ForeignKey("regeling.id", ondelete="CASCADE"), index=True)
+    organisatie_id = Column(
+        String(64), ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    vraag = Column(Text, nullable=False)
+    varianten = Column(JSON, nullable=False, default=list)
+    antwoord = Column(Text, nullable=False)
+    facet = Column(String(32))
+    doelgroep = Column(String(16), nullable=False, default="inwoner")
+    bron_url = Column(Text, nullable=False)
+    peildatum = Column(Date, nullable=False)
+    jaar = Column(Integer)
+
+
 class ContentVersion(Base):
     """One row per successful load: which content (hash) is in the database and when."""
 

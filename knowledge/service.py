@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge import misses, search
+from knowledge import faq, misses, search
 from knowledge.db import get_engine
 from knowledge.models import Gemeente, Organization, Regeling, Service
 from knowledge.views import Amount, Channel, Condition, LegalBasis, RegelingView, ServiceView
@@ -166,6 +166,23 @@ class KnowledgeService:
         if record_miss and not hits:
             misses.record(self.engine, query, filters.get("kind"))
         return hits
+
+    # --- frequently asked questions ----------------------------------------------------------
+    def ask(
+        self,
+        text: str,
+        *,
+        named: dict[str, set[str]] | None = None,
+        focus: str | None = None,
+        gemeente: str | None = DEFAULT_GEMEENTE,
+        staff: bool = False,
+        limit: int = 3,
+    ) -> list[faq.VraagHit]:
+        """The frequently asked questions a message most likely asks, best first (see faq.py)."""
+        index = faq.get_question_index(self.engine)
+        return index.rank(
+            text, named=named, focus=focus, gemeente=gemeente, staff=staff, limit=limit
+        )
 
     # --- social map --------------------------------------------------------------------------
     def service(self, service_id: str) -> ServiceView | None:

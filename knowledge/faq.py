@@ -1,0 +1,269 @@
+"""The question ranker: which frequently asked question (``vragen`` in the content) a message asks.
+
+Each question has the ways people ask it (``varianten``). A message is compared with every way of
+asking, by TF-IDF cosine over normalised words with their lemmas (1-2 grams) and over character
+3-5 grams (typos, compounds, "zorgtoelsag"), half each; a question scores its best way of asking.
+Long stories are also scored per sentence, so one concrete question in a long message is found.
+
+Signals on top of the wording:
+- a regulation or organisation *named* in the message (the NLU's knowledge entities) lifts its
+  own questions and lowers questions about other records of the same kind;
+- the topic in focus (the ``regeling`` slot) lifts its questions a little, for follow-ups;
+- the gemeente is a filter: another gemeente's local variant is never answered;
+- staff-only questions (``doelgroep: medewerker``) rank lower for residents (a staff question
+  typed without staff mode still finds its answer).
+
+Why not bm25 over the same text (``search.py``): questions are short and differ in a few words
+("mag ik bijverdienen" / "mag ik sparen"), where character n-gram cosine separates them better
+and a score between 0 and 1 is a usable confidence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from knowledge.models import Organization, Regeling, Vraag
+from knowledge.text import STOPWORDS, lemma, normalize_text
+
+#: Lift for questions of a record the message names, and the drop for other named-kind records.
+NAMED_BONUS = 0.2
+OTHER_PENALTY = 0.3
+#: Lift for questions of the regulation in focus (a follow-up like "en mag ik dan sparen?").
+FOCUS_BONUS = 0.1
+#: Staff-only questions are answered to residents only when clearly closer than the rest.
+STAFF_ONLY_PENALTY = 0.1
+#: Sentences shorter than this many words are not scored on their own.
+MIN_SENTENCE_WORDS = 4
+#: A question that shares no topic word with the message keeps only this part of its score:
+#: "hoeveel is 144 euro per maand" is close in form to "hoeveel bijstand krijg ik per maand",
+#: but it is not about bijstand.
+NO_TOPIC_FACTOR = 0.5
+#: Words that say how, when or how much, but not what about.
+GENERIC = frozenset(
+    """maand maanden euro eur jaar jaren week weken dag dagen per bedrag bedragen geld betalen
+    betaal betaald krijgen krijg kreeg kost kosten hulp help hebben heb heeft doen moet mag mogen
+    kun kan nodig vraag vragen iemand mensen persoon goed echt alleen ergens waar wanneer hoelang
+    lang zelf nieuw nieuwe oud oude brief""".split()
+)
+
+_SENTENCE_RE = re.compile(r"(?<=[.?!\n])\s+|\s+(?=maar |want |en nu |nu )")
+
+
+@dataclass(frozen=True)
+class VraagView:
+    """One question with its answer, as the actions show it."""
+
+    sleutel: str
+    record_kind: str  # "regeling" or "organisatie"
+    record_id: str
+    record_naam: str
+    gemeente: str | None
+    vraag: str
+    antwoord: str
+    facet: str | None
+    doelgroep: str
+    bron_url: str
+    peildatum: str
+    jaar: int | None
+
+
+@dataclass
+class VraagHit:
+    """A ranked question with its score (0..~1.2) and why it scored."""
+
+    vraag: VraagView
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _prepare(text: str) -> str:
+    """Normalised words plus the lemma of each word that has a different lemma."""
+    out: list[str] = []
+    for w in normalize_text(text).split():
+        out.append(w)
+        lem = lemma(w)
+        if lem != w:
+            out.append(lem)
+    return " ".join(out)
+
+
+def topic_words(text: str) -> set[str]:
+    """The words of a text that say what it is about (no stopwords, numbers or generic words)."""
+    out: set[str] = set()
+    for w in _prepare(text).split():
+        if len(w) >= 2 and not w.isdigit() and w not in STOPWORDS and w not in GENERIC:
+            out.add(w)
+    return out
+
+
+def _shares_topic(asked: set[str], words: set[str], prefixes: set[str]) -> bool:
+    """True when a topic word of the message is a word (or a 5-letter word start) of the question."""
+    return any(w in words or (len(w) >= 5 and w[:5] in prefixes) for w in asked)
+
+
+def _family(record_id: str, gemeente: str | None) -> str:
+    """A gemeente's own variant counts as its national regulation (bijstand_amsterdam -> bijstand)."""
+    return record_id.removesuffix(f"_{gemeente}") if gemeente else record_id
+
+
+def sentences(text: str) -> list[str]:
+    """The parts of a long message worth scoring on their own (sentences, clauses with 'maar')."""
+    parts = [p.strip() for p in _SENTENCE_RE.split(text) if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= MIN_SENTENCE_WORDS]
+
+
+class QuestionIndex:
+    """All questions of one content version, vectorised once per process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.vragen: list[VraagView] = self._load()
+        texts: list[str] = []
+        owner: list[int] = []
+        with Session(engine, future=True) as s:
+            rows = s.execute(select(Vraag.sleutel, Vraag.vraag, Vraag.varianten)).all()
+        ways = {r.sleutel: [r.vraag, *r.varianten] for r in rows}
+        self._topic: list[tuple[set[str], set[str]]] = []
+        for i, v in enumerate(self.vragen):
+            words: set[str] = topic_words(
+                " ".join([v.record_naam, *self._names.get(v.record_id, [])])
+            )
+            for way in ways.get(v.sleutel, []):
+                texts.append(_prepare(way))
+                owner.append(i)
+                words |= topic_words(way)
+            self._topic.append((words, {w[:5] for w in words if len(w) >= 5}))
+        self.owner = np.array(owner, dtype=int)
+        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1
+        )
+        if texts:
+            self._wm = self._words.fit_transform(texts)
+            self._cm = self._chars.fit_transform(texts)
+
+    def _load(self) -> list[VraagView]:
+        with Session(self.engine, future=True) as s:
+            regs = {r.id: (r.naam, r.gemeente) for r in s.execute(select(Regeling)).scalars()}
+            orgs = {o.id: o.naam for o in s.execute(select(Organization)).scalars()}
+            self._names: dict[str, list[str]] = {
+                r.id: list(r.synoniemen) for r in s.execute(select(Regeling)).scalars()
+            }
+            self._names.update(
+                {o.id: list(o.synoniemen) for o in s.execute(select(Organization)).scalars()}
+            )
+            out = []
+            for q in s.execute(select(Vraag).order_by(Vraag.id)).scalars():
+                if q.regeling_id:
+                    kind, rid = "regeling", q.regeling_id
+                    naam, gem = regs.get(rid, (rid, None))
+                else:
+                    kind, rid = "organisatie", str(q.organisatie_id)
+                    naam, gem = orgs.get(rid, rid), None
+                out.append(
+                    VraagView(
+                        sleutel=q.sleutel,
+                        record_kind=kind,
+                        record_id=rid,
+                        record_naam=naam,
+                        gemeente=gem,
+                        vraag=q.vraag,
+                        antwoord=q.antwoord,
+                        facet=q.facet,
+                        doelgroep=q.doelgroep,
+                        bron_url=q.bron_url,
+                        peildatum=q.peildatum.isoformat(),
+                        jaar=q.jaar,
+                    )
+                )
+            return out
+
+    def similarity(self, text: str) -> np.ndarray:
+        """Per question: the best cosine of ``text`` (or one of its sentences) to a way of asking."""
+        best = np.zeros(len(self.vragen))
+        if not self.vragen:
+            return best
+        parts = [text, *sentences(text)] if len(text.split()) > 12 else [text]
+        prepared = [_prepare(p) for p in parts]
+        w = (self._wm @ self._words.transform(prepared).T).toarray()
+        c = (self._cm @ self._chars.transform(prepared).T).toarray()
+        per_way = (0.5 * w + 0.5 * c).max(axis=1)
+        np.maximum.at(best, self.owner, per_way)
+        return best
+
+    def rank(
+        self,
+        text: str,
+        *,
+        named: dict[str, set[str]] | None = None,
+        focus: str | None = None,
+        gemeente: str | None = None,
+        staff: bool = False,
+        limit: int = 3,
+    ) -> list[VraagHit]:
+        """The best questions for a message, most likely first, each with its reasons.
+
+        ``named``: record ids the message names, per kind ("regeling", "organisatie").
+        """
+        if not text.strip() or not self.vragen:
+            return []
+        named = named or {}
+        sims = self.similarity(text)
+        asked = topic_words(text)
+        named_ids = {_family(rid, gemeente) for ids in named.values() for rid in ids}
+        hits: list[VraagHit] = []
+        for i, v in enumerate(self.vragen):
+            if v.gemeente not in (None, gemeente):
+                continue
+            score = float(sims[i])
+            reasons = [f"formulering {score:.2f}"]
+            in_focus = bool(focus) and _family(v.record_id, gemeente) == _family(
+                str(focus), gemeente
+            )
+            # The topic of a follow-up ("en hoe lang mag ik dan weg?") is the one in focus.
+            if not in_focus and not _shares_topic(asked, *self._topic[i]):
+                score *= NO_TOPIC_FACTOR
+                reasons.append("geen onderwerpwoord gedeeld")
+            if v.record_id in named_ids or _family(v.record_id, gemeente) in named_ids:
+                score += NAMED_BONUS
+                reasons.append(f"genoemd: {v.record_naam}")
+            elif named_ids:
+                score -= OTHER_PENALTY
+                reasons.append("iets anders genoemd")
+            elif in_focus:
+                score += FOCUS_BONUS
+                reasons.append(f"onderwerp van het gesprek: {v.record_naam}")
+            if v.doelgroep == "medewerker" and not staff:
+                score -= STAFF_ONLY_PENALTY
+            elif staff and v.doelgroep == "medewerker":
+                score += 0.03
+            hits.append(VraagHit(v, score, reasons))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
+
+
+_cache: dict[str, QuestionIndex] = {}
+_lock = threading.Lock()
+
+
+def get_question_index(engine: Engine) -> QuestionIndex:
+    """The question index for this engine, built once per process and content version."""
+    key = str(engine.url)
+    with _lock:
+        if key not in _cache:
+            _cache[key] = QuestionIndex(engine)
+        return _cache[key]
+
+
+def invalidate_cache() -> None:
+    """Forget cached question indexes (after a content load)."""
+    with _lock:
+        _cache.clear()
