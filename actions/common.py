@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from knowledge.models import Gemeente
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
+from knowledge.text import normalize_text
 from knowledge.views import RegelingView
 from nlu.entities import default_matcher
 
@@ -57,3 +61,18 @@ def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
         return reg
     slot = tracker.get_slot("regeling")
     return service.regeling(slot) if slot else None
+
+
+def find_place(text: str) -> tuple[str | None, str | None, str | None]:
+    """(gemeente id, stadsdeel id, display name) named in a text, from the knowledge base."""
+    norm = f" {normalize_text(text)} "
+    with Session(kb().engine, future=True) as s:
+        for gem in s.execute(select(Gemeente)).scalars():
+            for sd in gem.stadsdelen:
+                for name in [sd.naam, *sd.synoniemen]:
+                    if f" {normalize_text(name)} " in norm:
+                        return gem.id, sd.id, f"{gem.naam} {sd.naam}"
+            for name in [gem.naam, *gem.synoniemen]:
+                if f" {normalize_text(name)} " in norm:
+                    return gem.id, None, gem.naam
+    return None, None, None

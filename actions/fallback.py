@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
+from actions.kennis import ANSWER_WHEN_LOST, answer_first, answer_organisation, suggest
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -72,6 +73,12 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        # The content may know the question even when no intent fits it.
+        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
+        if answered is None:
+            answered = answer_organisation(dispatcher, tracker)
+        if answered is not None:
+            return answered
         if _previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(response="utter_default_mens")
             return [SlotSet("handoff_reden", "niet_begrepen")]
@@ -79,7 +86,10 @@ class ActionFallback(Action):
         if len(text.split()) >= LONG_STORY_WORDS:
             # A long story the classifier cannot place: acknowledge it and offer a person.
             dispatcher.utter_message(response="utter_lang_verhaal")
-            return [SlotSet("handoff_reden", "meerdere_problemen"), FollowupAction("handoff_form")]
+            dispatcher.utter_message(response="utter_meer_hulp_aanbod")
+            return [SlotSet("handoff_reden", "meerdere_problemen")]
+        if suggest(dispatcher, tracker):
+            return []
         options = _candidates(tracker)
         reg = regeling_in_focus(tracker) if entity(tracker, "regeling") else None
         direct = next((REGELING_ACTIONS[i] for i, _ in options if i in REGELING_ACTIONS), None)

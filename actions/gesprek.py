@@ -14,7 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, gemeente, kb, last_text
+from actions.common import entity, find_place, gemeente, kb, last_text
+from actions.kennis import ANSWER_WHEN_LOST, answer_first, answer_organisation
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
@@ -162,26 +163,6 @@ class ActionAchttien(Action):
         return [SlotSet("achttien_maand", None)]
 
 
-def find_place(text: str) -> tuple[str | None, str | None, str | None]:
-    """(gemeente id, stadsdeel id, display name) named in a text, from the knowledge base."""
-    norm = f" {normalize_text(text)} "
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from knowledge.models import Gemeente
-
-    with Session(kb().engine, future=True) as s:
-        for gem in s.execute(select(Gemeente)).scalars():
-            for sd in gem.stadsdelen:
-                for name in [sd.naam, *sd.synoniemen]:
-                    if f" {normalize_text(name)} " in norm:
-                        return gem.id, sd.id, f"{gem.naam} {sd.naam}"
-            for name in [gem.naam, *gem.synoniemen]:
-                if f" {normalize_text(name)} " in norm:
-                    return gem.id, None, gem.naam
-    return None, None, None
-
-
 class ActionSetGemeente(Action):
     """'ik woon in noord' / 'ik woon in utrecht': remember the area for local answers."""
 
@@ -192,6 +173,14 @@ class ActionSetGemeente(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         gem, sd, naam = find_place(last_text(tracker))
+        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
+        if answered is None:
+            answered = answer_organisation(dispatcher, tracker)
+        if answered is not None:
+            # "gemeente amsterdam tel nummer?": a question with a place in it; keep the place.
+            return (
+                [*answered, SlotSet("gemeente", gem), SlotSet("stadsdeel", sd)] if gem else answered
+            )
         if gem:
             dispatcher.utter_message(response="utter_gemeente_bekend", plaats=naam)
             return [SlotSet("gemeente", gem), SlotSet("stadsdeel", sd)]
@@ -212,6 +201,10 @@ class ActionZoekHulp(Action):
     ) -> list[dict[str, Any]]:
         text = last_text(tracker)
         gem, sd, naam = find_place(text)
+        # "waar kan ik in zuidoost terecht": a place asks for the local listing, not a question.
+        answered = None if gem else answer_first(dispatcher, tracker)
+        if answered is not None:
+            return answered
         where = gem or gemeente(tracker)
         stadsdeel = sd or tracker.get_slot("stadsdeel")
         hits = kb().search(

@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb
+from actions.kennis import ANSWER_SITUATION, answer_first, named_records
 from knowledge.answers import resident_fields, service_block
 
 MAP_FILE = Path(__file__).resolve().parent.parent / "bot" / "onderwerpen.yml"
@@ -30,6 +31,9 @@ class ActionOnderwerp(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        answered = answer_first(dispatcher, tracker, ANSWER_SITUATION)
+        if answered is not None:
+            return answered
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = topics().get(intent)
         if topic is None:
@@ -38,7 +42,10 @@ class ActionOnderwerp(Action):
         where = gemeente(tracker)
         dispatcher.utter_message(response=topic["intro"])
         events: list[dict[str, Any]] = []
-        for reg_id in topic.get("regelingen", []):
+        # A regulation the message names goes first ("cjib" is not the toeslag repayment plan).
+        named = named_records(tracker)["regeling"]
+        ids = topic.get("regelingen", [])
+        for reg_id in sorted(ids, key=lambda rid: rid not in named):
             reg = kb().regeling(reg_id)
             if reg is None or reg.gemeente not in (None, where):
                 continue

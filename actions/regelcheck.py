@@ -15,8 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import kb
-from actions.gesprek import find_place
+from actions.common import find_place, kb
 from knowledge.eligibility import Situation, candidate_ids, regelcheck
 from knowledge.text import normalize_text
 from nlu import numbers
@@ -42,6 +41,12 @@ def parse_huishouden(text: str) -> str | None:
     return None
 
 
+# A place name as people type it: letters, spaces, hyphens, at most a few words.
+PLACE_NAME = re.compile(r"[^\W\d_][^\W\d_' -]{1,30}(?:[ -][^\W\d_']{1,20}){0,2}")
+#: An unusable answer is asked again once; the second one skips the question.
+MAX_MISSES = 2
+
+
 class ValidateRegelcheckForm(FormValidationAction):
     """Turns each free-text answer into a canonical value, or asks again kindly."""
 
@@ -56,7 +61,10 @@ class ValidateRegelcheckForm(FormValidationAction):
             return {"rc_gemeente": UNKNOWN}
         gem, sd, _ = find_place(text)
         if gem:
-            return {"rc_gemeente": gem, "gemeente": gem, "stadsdeel": sd}
+            return {"rc_gemeente": gem, "gemeente": gem, "stadsdeel": sd, "rc_missers": 0}
+        if not PLACE_NAME.fullmatch(text.strip()):
+            # "hoezo wil je dat weten?" is not a place: ask again, at most twice.
+            return self._miss("rc_gemeente", "utter_rc_gemeente_onduidelijk", dispatcher, tracker)
         plaats = text.strip()[:40] or "die plaats"
         dispatcher.utter_message(response="utter_rc_gemeente_onbekend", plaats=plaats)
         return {"rc_gemeente": normalize_text(plaats) or UNKNOWN}
@@ -72,9 +80,8 @@ class ValidateRegelcheckForm(FormValidationAction):
             m = re.search(r"\b(\d{1,3})\b", text)
             age = int(m.group(1)) if m and 0 < int(m.group(1)) < 120 else None
         if age is None:
-            dispatcher.utter_message(response="utter_rc_leeftijd_onduidelijk")
-            return {"rc_leeftijd": None}
-        return {"rc_leeftijd": str(age)}
+            return self._miss("rc_leeftijd", "utter_rc_leeftijd_onduidelijk", dispatcher, tracker)
+        return {"rc_leeftijd": str(age), "rc_missers": 0}
 
     def validate_rc_huishouden(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -84,33 +91,48 @@ class ValidateRegelcheckForm(FormValidationAction):
             return {"rc_huishouden": UNKNOWN}
         found = parse_huishouden(text)
         if found is None:
-            dispatcher.utter_message(response="utter_rc_huishouden_onduidelijk")
-        return {"rc_huishouden": found}
+            return self._miss(
+                "rc_huishouden", "utter_rc_huishouden_onduidelijk", dispatcher, tracker
+            )
+        return {"rc_huishouden": found, "rc_missers": 0}
 
-    def _amount(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def _miss(
+        self, slot: str, reask: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """An answer the check cannot use: ask again once; the second miss skips the question
+        (the check goes on with what it has, as with 'weet ik niet')."""
+        misses = int(tracker.get_slot("rc_missers") or 0) + 1
+        if misses >= MAX_MISSES:
+            dispatcher.utter_message(response="utter_rc_overslaan")
+            return {slot: UNKNOWN, "rc_missers": 0}
+        dispatcher.utter_message(response=reask)
+        return {slot: None, "rc_missers": misses}
+
+    def _amount(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         text = str(value or "")
         if numbers.is_unknown(text):
             return {slot: UNKNOWN}
         cents = numbers.parse_amount(text)
         if cents is None:
-            dispatcher.utter_message(response="utter_rc_bedrag_onduidelijk")
-            return {slot: None}
-        return {slot: str(cents)}
+            return self._miss(slot, "utter_rc_bedrag_onduidelijk", dispatcher, tracker)
+        return {slot: str(cents), "rc_missers": 0}
 
     def validate_rc_inkomen(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._amount("rc_inkomen", value, dispatcher)
+        return self._amount("rc_inkomen", value, dispatcher, tracker)
 
     def validate_rc_huur(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._amount("rc_huur", value, dispatcher)
+        return self._amount("rc_huur", value, dispatcher, tracker)
 
     def validate_rc_vermogen(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._amount("rc_vermogen", value, dispatcher)
+        return self._amount("rc_vermogen", value, dispatcher, tracker)
 
 
 def _known(value: Any) -> str | None:

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb, last_text, regeling_in_focus
+from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
 
@@ -41,8 +42,22 @@ class RegelingAnswer:
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # The intent is the facet and the entity the regulation: "heb ik recht op zorgtoeslag" and
+        # "en hoe vraag ik dat aan?" get the card. A question from the content answers first when
+        # the message asks more than that ("mag ik mijn auto houden in de bijstand"). In staff mode
+        # the complete card answers, unless a staff question fits.
+        if asks_more_than_the_name(tracker):
+            staff = tracker.get_slot("modus") == "medewerker"
+            answered = answer_first(dispatcher, tracker, staff_only=staff)
+            if answered is not None:
+                return answered
         reg = regeling_in_focus(tracker)
         if reg is None:
+            answered = answer_organisation(dispatcher, tracker)
+            if answered is not None:
+                return answered
+            if suggest(dispatcher, tracker):
+                return []
             return _not_found(dispatcher, tracker)
         self.answer(dispatcher, tracker, reg)
         return [SlotSet("regeling", reg.id)]

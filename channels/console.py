@@ -47,6 +47,8 @@ from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_servic
 logger = logging.getLogger(__name__)
 
 BASE = "/webhooks/console"
+# Questions from the content shown above the search results from this score (knowledge/faq.py).
+CONSOLE_QUESTION_MIN = 0.4
 HERE = Path(__file__).resolve().parent / "console"
 SESSION_COOKIE = "bw_console"
 LOGIN_COOKIE = "bw_console_login"
@@ -291,6 +293,16 @@ class ConsoleInput(InputChannel):
                     onderwerp=args["onderwerp"] or None,
                     limit=20,
                 )
+            # The same question ranker the assistant answers residents with (staff questions too).
+            vragen = (
+                [
+                    h
+                    for h in kb.ask(args["q"], gemeente=args["gemeente"] or None, staff=True)
+                    if h.score >= CONSOLE_QUESTION_MIN
+                ]
+                if args["q"]
+                else []
+            )
             opties = health.filter_options(kb.engine)
             case = f"?case={args['case']}" if args["case"].isdigit() else ""
             results = []
@@ -307,6 +319,7 @@ class ConsoleInput(InputChannel):
                 "zoeken.html",
                 args=args,
                 results=results,
+                vragen=vragen,
                 gemeenten=kb.gemeenten(),
                 stadsdelen=opties["stadsdelen"],
                 doelgroepen=[(d, d.replace("_", " ")) for d in opties["doelgroepen"]],

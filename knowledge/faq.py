@@ -40,6 +40,9 @@ OTHER_PENALTY = 0.3
 FOCUS_BONUS = 0.1
 #: Staff-only questions are answered to residents only when clearly closer than the rest.
 STAFF_ONLY_PENALTY = 0.1
+#: A question about a record the message does not name, and that is not in focus, while its own
+#: ways of asking all name it ("mijn ww is te laag" for "ik kom niet rond"): this much lower.
+UNNAMED_PENALTY = 0.15
 #: Sentences shorter than this many words are not scored on their own.
 MIN_SENTENCE_WORDS = 4
 #: A question that shares no topic word with the message keeps only this part of its score:
@@ -51,7 +54,9 @@ GENERIC = frozenset(
     """maand maanden euro eur jaar jaren week weken dag dagen per bedrag bedragen geld betalen
     betaal betaald krijgen krijg kreeg kost kosten hulp help hebben heb heeft doen moet mag mogen
     kun kan nodig vraag vragen iemand mensen persoon goed echt alleen ergens waar wanneer hoelang
-    lang zelf nieuw nieuwe oud oude brief""".split()
+    lang zelf nieuw nieuwe oud oude brief meenemen aanvragen aanvraag aanvra recht voorwaarde
+    voorwaarden papieren documenten hoeveel terugwerkende terugwerken kracht terug aanmelden wat
+    met mee zonder toch wel heel sinds omdat want maar hem haar hun ons jullie hoi hallo dag""".split()
 )
 
 _SENTENCE_RE = re.compile(r"(?<=[.?!\n])\s+|\s+(?=maar |want |en nu |nu )")
@@ -96,11 +101,14 @@ def _prepare(text: str) -> str:
 
 
 def topic_words(text: str) -> set[str]:
-    """The words of a text that say what it is about (no stopwords, numbers or generic words)."""
+    """The words of a text that say what it is about (no stopwords, numbers or generic words);
+    a word counts with its lemma, and is left out when either is generic."""
     out: set[str] = set()
-    for w in _prepare(text).split():
-        if len(w) >= 2 and not w.isdigit() and w not in STOPWORDS and w not in GENERIC:
-            out.add(w)
+    for w in normalize_text(text).split():
+        lem = lemma(w)
+        if len(w) < 2 or w.isdigit() or {w, lem} & (STOPWORDS | GENERIC):
+            continue
+        out |= {w, lem}
     return out
 
 
@@ -132,10 +140,12 @@ class QuestionIndex:
             rows = s.execute(select(Vraag.sleutel, Vraag.vraag, Vraag.varianten)).all()
         ways = {r.sleutel: [r.vraag, *r.varianten] for r in rows}
         self._topic: list[tuple[set[str], set[str]]] = []
+        self._record_words: list[set[str]] = []
         for i, v in enumerate(self.vragen):
             words: set[str] = topic_words(
                 " ".join([v.record_naam, *self._names.get(v.record_id, [])])
             )
+            self._record_words.append(set(words))
             for way in ways.get(v.sleutel, []):
                 texts.append(_prepare(way))
                 owner.append(i)
@@ -241,6 +251,11 @@ class QuestionIndex:
             elif in_focus:
                 score += FOCUS_BONUS
                 reasons.append(f"onderwerp van het gesprek: {v.record_naam}")
+            elif not _shares_topic(
+                asked, self._record_words[i], {w[:5] for w in self._record_words[i] if len(w) >= 5}
+            ):
+                score -= UNNAMED_PENALTY
+                reasons.append(f"{v.record_naam} niet genoemd")
             if v.doelgroep == "medewerker" and not staff:
                 score -= STAFF_ONLY_PENALTY
             elif staff and v.doelgroep == "medewerker":

@@ -62,6 +62,12 @@ C = 20.0
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _LATIN_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "’": "'", "‘": "'"})
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# "hij is 31", "ik ben 45 jaar", "mijn zoon is 19": a statement of someone's age, a follow-up
+# in a conversation about a regulation. Like a one-word form answer, only the patterns judge it.
+_AGE_STATEMENT = re.compile(
+    r"^(?:hij|zij|ze|die|ik|mijn \w+|he|she) (?:is|ben|wordt|word|was|is nu|is al) \d{1,3}"
+    r"(?: jaar(?: oud)?| years?(?: old)?)?$"
+)
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\s+(?:maar|but|en toen|and then)\s+")
 
 
@@ -88,7 +94,11 @@ def windows(text: str) -> list[str]:
             ]
     # One or two words ("alleen", "met kinderen") are form answers, not a crisis the model can
     # judge; the patterns still see every message, however short.
-    return [n for p in parts[:40] if len((n := normalize(p)).split()) >= MIN_WORDS]
+    return [
+        n
+        for p in parts[:40]
+        if len((n := normalize(p)).split()) >= MIN_WORDS and not _AGE_STATEMENT.match(n)
+    ]
 
 
 def _read(path: Path) -> list[tuple[str, str]]:

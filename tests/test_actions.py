@@ -40,8 +40,31 @@ def _db(db_url):
     return db_url
 
 
-def test_uitleg_fills_summary_next_step_source_and_sets_focus():
+@pytest.fixture
+def cards_only(monkeypatch):
+    """Test the regulation cards and the social-map answers on their own: no question from the
+    content is close enough to answer first (the question path has its own tests)."""
+    import actions.kennis
+
+    monkeypatch.setattr(actions.kennis, "ANSWER", 9.0)
+
+
+def test_a_question_from_the_content_answers_before_the_card():
     msgs, events = run(ActionRegelingUitleg(), tracker("wat is zorgtoeslag", "regeling_uitleg"))
+    assert msgs[0]["response"] == "utter_vraag_antwoord"
+    assert "zorgtoeslag" in msgs[0]["antwoord"].lower()
+    assert msgs[0]["bron_url"].startswith("https://") and msgs[0]["peildatum"]
+    assert {"event": "slot", "name": "regeling", "value": "zorgtoeslag"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_uitleg_fills_summary_next_step_source_and_sets_focus():
+    """The regulation's card (the button 'Wat is het?' sends no text, so no question matches)."""
+    msgs, events = run(
+        ActionRegelingUitleg(),
+        tracker("/regeling_uitleg", "regeling_uitleg", {"regeling": "zorgtoeslag"}),
+    )
     assert msgs[0]["response"] == "utter_regeling_uitleg"
     assert msgs[0]["naam"] == "Zorgtoeslag"
     step = next(m for m in msgs if m["response"] == "utter_regeling_volgende_stap")
@@ -51,7 +74,7 @@ def test_uitleg_fills_summary_next_step_source_and_sets_focus():
     ].items()
 
 
-def test_follow_up_uses_regeling_in_focus():
+def test_follow_up_uses_regeling_in_focus(cards_only):
     msgs, events = run(
         ActionRegelingAanvragen(),
         tracker("en hoe vraag ik dat aan?", "regeling_aanvragen", {"regeling": "huurtoeslag"}),
@@ -61,7 +84,7 @@ def test_follow_up_uses_regeling_in_focus():
     assert events[0]["value"] == "huurtoeslag"
 
 
-def test_named_regeling_wins_over_focus():
+def test_named_regeling_wins_over_focus(cards_only):
     msgs, _ = run(
         ActionRegelingAanvragen(),
         tracker("hoe vraag ik bijstand aan", "regeling_aanvragen", {"regeling": "huurtoeslag"}),
@@ -69,7 +92,7 @@ def test_named_regeling_wins_over_focus():
     assert "ijstand" in msgs[0]["naam"]
 
 
-def test_meenemen_lists_documents():
+def test_meenemen_lists_documents(cards_only):
     msgs, _ = run(
         ActionRegelingMeenemen(),
         tracker("wat moet ik meenemen voor zorgtoeslag", "regeling_meenemen"),
@@ -86,7 +109,7 @@ def test_unknown_regeling_is_honest_and_sets_nothing():
     assert events == []
 
 
-def test_geldzorgen_names_organisations_with_contact():
+def test_geldzorgen_names_organisations_with_contact(cards_only):
     msgs, _ = run(ActionGeldzorgen(), tracker("ik heb schulden", "hulp_geldzorgen"))
     places = next(m for m in msgs if m["response"] == "utter_geldzorgen_plekken")["plekken"]
     assert "Buurtteam" in places and "0800-8115" in places

@@ -162,6 +162,12 @@ def test_search_and_regulation_page_show_all_facts(client, db_url, kb):
     assert r.status_code == 200 and f'href="{BASE}/regeling/huurtoeslag"' in r.text
     r = client.get(f"{BASE}/zoeken", params={"q": "schulden", "stadsdeel": "noord"})
     assert r.status_code == 200 and "/organisatie/" in r.text
+    # Staff search uses the resident's question ranker: the sourced answer is on the page.
+    r = client.get(f"{BASE}/zoeken", params={"q": "mag ik mijn auto houden in de bijstand"})
+    page = html.unescape(r.text)
+    auto = next(h for h in kb.ask("mag ik mijn auto houden in de bijstand", staff=True))
+    assert "Veelgestelde vragen" in page and auto.vraag.antwoord in page
+    assert auto.vraag.bron_url in page
 
     page = html.unescape(client.get(f"{BASE}/regeling/huurtoeslag").text)
     reg = kb.regeling("huurtoeslag")

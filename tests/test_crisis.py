@@ -180,3 +180,16 @@ def test_every_language_has_every_core_line_with_known_placeholders():
             literal = "".join(text for text, _, _, _ in parts)
             # No phone number typed into a translation: only the name "113" and the age 18.
             assert not re.search(r"\d", literal.replace("113", "").replace("18", "")), (lang, key)
+
+
+@pytest.mark.parametrize(
+    "text", ["hij is 31", "Hij is 31 jaar.", "mijn dochter is 17", "ik ben 45"]
+)
+def test_an_age_in_a_follow_up_is_not_a_crisis(text):
+    """'hij is 31' after 'mijn zoon komt bij me wonen' scored as danger now (found 2026-11-30)."""
+    assert detect(text) is None
+
+
+def test_an_age_with_danger_in_it_is_still_a_crisis():
+    signal = detect("ik ben 15 en hij slaat me")
+    assert signal is not None and signal.zeker

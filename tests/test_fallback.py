@@ -41,7 +41,40 @@ def _db(db_url):
     return db_url
 
 
-def test_two_close_readings_ask_bedoel_je_with_buttons_and_keep_the_regulation():
+@pytest.fixture
+def intents_only(monkeypatch):
+    """The intent-based readings on their own: no question from the content is close enough
+    (the question path has its own tests below and in test_kennis.py)."""
+    import actions.fallback
+
+    monkeypatch.setattr(actions.fallback, "ANSWER_WHEN_LOST", 9.0)
+    monkeypatch.setattr(actions.fallback, "suggest", lambda dispatcher, tracker: False)
+
+
+def test_a_question_the_content_knows_is_answered_when_no_intent_fits():
+    msgs, events = _run(
+        _tracker("mag ik mijn auto houden in de bijstand", [("chitchat", 0.2), ("greet", 0.1)])
+    )
+    assert msgs[0]["response"] == "utter_vraag_antwoord"
+    assert "auto" in msgs[0]["antwoord"].lower()
+    assert {"event": "slot", "name": "regeling", "value": "bijstand"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_close_questions_are_offered_as_buttons():
+    """Nothing is close enough to answer, several questions are close: 'bedoel je' with them."""
+    msgs, _ = _run(_tracker("toeslag partner", [("chitchat", 0.2), ("greet", 0.1)]))
+    assert msgs[0]["response"] == "utter_vraag_bedoel_je"
+    titles = [b["title"] for b in msgs[0]["buttons"]]
+    payloads = [b["payload"] for b in msgs[0]["buttons"]]
+    assert len(titles) >= 3 and titles[-1] == "Met een mens praten"
+    assert all(
+        t == p for t, p in zip(titles[:-1], payloads[:-1], strict=True)
+    )  # a tap asks the question
+
+
+def test_two_close_readings_ask_bedoel_je_with_buttons_and_keep_the_regulation(intents_only):
     msgs, events = _run(
         _tracker("stadspas kinderen kosten", [("kinderen_kosten", 0.3), ("regelcheck", 0.2)])
     )
@@ -53,7 +86,7 @@ def test_two_close_readings_ask_bedoel_je_with_buttons_and_keep_the_regulation()
     ]
 
 
-def test_clear_regulation_with_a_regulation_reading_is_answered_directly():
+def test_clear_regulation_with_a_regulation_reading_is_answered_directly(intents_only):
     msgs, events = _run(
         _tracker(
             "wat is de collectieve zorgverzekering",
@@ -69,11 +102,12 @@ def test_one_unclear_reading_asks_to_rephrase():
     assert msgs[0]["response"] == "utter_default"
 
 
-def test_long_story_goes_to_the_buurtteam():
+def test_long_story_offers_the_buurtteam_with_a_button(intents_only):
     story = " ".join(["ik heb schulden en mijn huis en mijn werk en alles gaat mis"] * 2)
     msgs, events = _run(_tracker(story, [("schuld_aanmaning", 0.3), ("uitzetting", 0.2)]))
     assert msgs[0]["response"] == "utter_lang_verhaal"
-    assert events[-1]["name"] == "handoff_form"
+    assert msgs[1]["response"] == "utter_meer_hulp_aanbod"
+    assert not any(e.get("event") == "followup" for e in events)  # no form starts by itself
 
 
 def test_second_misunderstanding_in_a_row_offers_a_person():

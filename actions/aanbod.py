@@ -1,0 +1,85 @@
+"""Answer first, then offer: turning 18, the regelcheck and a person for many problems at once.
+
+No keyword starts a form. A message classified as "ik word 18", "waar heb ik recht op" or a story
+with many problems first gets the answer to what it asks (a question from the content when one is
+close), then the checklist, the check or the buurtteam is offered with a button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import entity, last_text
+from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first
+from nlu import numbers
+
+
+class ActionAchttienVraag(Action):
+    """'ik word 18', 'mijn zoon wordt 18, moet hij ...': the answer, then the checklist offer."""
+
+    def name(self) -> str:
+        return "action_achttien_vraag"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = last_text(tracker)
+        day = numbers.parse_birthday_18(text, dt.date.today()) if text else None
+        if day:
+            # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,
+            # so the personal checklist with dates is the answer.
+            return [SlotSet("achttien_maand", day.isoformat()), FollowupAction("action_achttien")]
+        events = answer_first(dispatcher, tracker, ANSWER)
+        if events is not None:
+            dispatcher.utter_message(response="utter_achttien_lijst_aanbod")
+            return events
+        dispatcher.utter_message(response="utter_achttien_kort")
+        return []
+
+
+class ActionRegelcheckAanbod(Action):
+    """'waar heb ik recht op': answer a concrete question first; offer the check with a button.
+
+    Facts the message already holds (an age) are kept for the check, so it does not ask again.
+    """
+
+    def name(self) -> str:
+        return "action_regelcheck_aanbod"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        events = answer_first(dispatcher, tracker, ANSWER) or []
+        dispatcher.utter_message(
+            response="utter_regelcheck_aanbod_kort" if events else "utter_regelcheck_aanbod"
+        )
+        age = entity(tracker, "leeftijd")
+        if isinstance(age, int | float) and 0 < age < 120:
+            events.append(SlotSet("rc_leeftijd", str(int(age))))
+        return events
+
+
+class ActionMeerdereProblemen(Action):
+    """A story with several problems: answer the concrete question in it, then offer the buurtteam.
+
+    When no question in the story is close, the buurtteam is offered right away (with consent:
+    the hand-off form's first question asks it).
+    """
+
+    def name(self) -> str:
+        return "action_meerdere_problemen"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST, buttons=False)
+        if events is not None:
+            dispatcher.utter_message(response="utter_meer_hulp_aanbod")
+            return [*events, SlotSet("handoff_reden", "meerdere_problemen")]
+        dispatcher.utter_message(response="utter_meerdere_problemen")
+        return [SlotSet("handoff_reden", "meerdere_problemen")]

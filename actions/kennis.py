@@ -1,0 +1,229 @@
+"""Answer from the knowledge base's questions first, before any generic card or form.
+
+The decision order of a content question (issue #15): crisis (NLU, before this) -> a dialogue act
+(rules) -> a confident question from the content (this module) -> the regulation's own card or the
+situation's help -> "bedoel je ...?" with the closest questions as buttons -> a person.
+
+Every content action calls :func:`answer_first` before its own answer. The question ranker lives
+in ``knowledge/faq.py``; this module only decides and words it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import find_place, gemeente, kb, last_text
+from knowledge.answers import datum, service_block
+from knowledge.faq import VraagHit, topic_words
+from knowledge.text import normalize_text
+
+#: A question this close is the answer to a message whose intent has its own answer (a card, a
+#: situation): below this, generic questions ("hoeveel huurtoeslag krijg ik") matched a specific
+#: question too often (chosen on the development set and the conversation tests).
+ANSWER = 0.65
+
+#: A situation ("ik heb geen geld voor boodschappen") has its own answer with places to go: a
+#: question from the content replaces it only when it is nearly the same question.
+ANSWER_SITUATION = 0.8
+#: A message whose intent found nothing better: answer from this score.
+ANSWER_WHEN_LOST = 0.42
+#: Close questions worth offering as "bedoel je ...?" buttons.
+SUGGEST = 0.30
+
+
+def named_records(tracker: Tracker) -> dict[str, set[str]]:
+    """Regulations and organisations the latest message names (the NLU's knowledge entities).
+
+    A place name is a filter, not an organisation: "schulden in noord" does not name the
+    organisation that happens to have "noord" among its synonyms.
+    """
+    named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
+    text = tracker.latest_message.get("text") or ""
+    for ent in tracker.latest_message.get("entities") or []:
+        kind = ent.get("entity")
+        if kind not in named or not isinstance(ent.get("value"), str):
+            continue
+        span = text[ent.get("start", 0) : ent.get("end", 0)]
+        if kind == "organisatie" and span and find_place(span)[0]:
+            continue
+        named[kind].add(ent["value"])
+    return named
+
+
+def asks_more_than_the_name(tracker: Tracker) -> bool:
+    """True when the message has a topic word beyond the regulation or organisation it names.
+
+    "heb ik recht op zorgtoeslag" is the intent's own question about the named regulation: its
+    card answers it. "mag ik mijn auto houden in de bijstand" asks more ("auto"): a question from
+    the content may know that.
+    """
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return False
+    spans = sorted(
+        (int(e.get("start", 0)), int(e.get("end", 0)))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") in ("regeling", "organisatie") and e.get("end")
+    )
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return bool(topic_words(text))
+
+
+def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
+    """The questions the latest message most likely asks, with the conversation as context."""
+    text = last_text(tracker)
+    if not text:
+        return []
+    if not topic_words(text):
+        # "hij is 30", "en voor een stel?": a follow-up says what changed, the message before it
+        # says what it is about.
+        earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+        earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
+        if earlier:
+            text = f"{earlier[-1]} {text}"
+    return kb().ask(
+        text,
+        named=named_records(tracker),
+        focus=tracker.get_slot("regeling"),
+        gemeente=gemeente(tracker),
+        staff=tracker.get_slot("modus") == "medewerker",
+        limit=limit,
+    )
+
+
+def _asked_twice(tracker: Tracker) -> bool:
+    """True when the latest message says the same as the one before it."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return len(texts) >= 2 and normalize_text(texts[-1]) == normalize_text(texts[-2])
+
+
+def _buttons(hit: VraagHit) -> list[dict[str, str]]:
+    """What to offer after the answer: the regulation's other facets, and a person."""
+    v = hit.vraag
+    buttons: list[dict[str, str]] = []
+    if v.record_kind == "regeling":
+        entity = f'{{"regeling":"{v.record_id}"}}'
+        offers = [
+            ("recht", "Voorwaarden", "regeling_recht"),
+            ("aanvragen", "Hoe vraag ik het aan?", "regeling_aanvragen"),
+            ("bedrag", "Bedragen", "regeling_bedrag"),
+        ]
+        for facet, title, intent in offers:
+            if v.facet != facet:
+                buttons.append({"title": title, "payload": f"/{intent}{entity}"})
+        buttons = buttons[:2]
+    buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+    return buttons
+
+
+def say_answer(
+    dispatcher: CollectingDispatcher, hit: VraagHit, buttons: bool = True
+) -> list[dict[str, Any]]:
+    """Utter one question's answer with its source and date; keep its record in focus."""
+    v = hit.vraag
+    dispatcher.utter_message(
+        response="utter_vraag_antwoord",
+        antwoord=v.antwoord,
+        bron_url=v.bron_url,
+        peildatum=datum(dt.date.fromisoformat(v.peildatum)),
+        buttons=_buttons(hit) if buttons else [],
+    )
+    events: list[dict[str, Any]] = [SlotSet("vraag", v.sleutel)]
+    if v.record_kind == "regeling":
+        events.append(SlotSet("regeling", v.record_id))
+    return events
+
+
+def answer_first(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    threshold: float | None = None,
+    buttons: bool = True,
+    staff_only: bool = False,
+) -> list[dict[str, Any]] | None:
+    """Answer the message from a question in the content when one is close enough, else None.
+
+    The same message twice in a row is not answered word for word again: the second time the
+    person hears that this is all we know, with a person one tap away. (A follow-up in other
+    words whose answer is the same question does get that answer.)
+    """
+    hits = ranked_questions(tracker, limit=3)
+    if staff_only:
+        hits = [h for h in hits if h.vraag.doelgroep == "medewerker"]
+    if not hits or hits[0].score < (ANSWER if threshold is None else threshold):
+        return None
+    if hits[0].vraag.sleutel == tracker.get_slot("vraag") and _asked_twice(tracker):
+        # Asked again: the answer did not help. Not the same text again, but a person.
+        dispatcher.utter_message(response="utter_vraag_herhaald")
+        return []
+    return say_answer(dispatcher, hits[0], buttons)
+
+
+def suggest(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """'Bedoel je ...?' with the 2-3 closest questions as buttons; False when none is close."""
+    hits = [h for h in ranked_questions(tracker, limit=3) if h.score >= SUGGEST]
+    if not hits:
+        return False
+    buttons = [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in hits]
+    buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+    dispatcher.utter_message(response="utter_vraag_bedoel_je", buttons=buttons)
+    return True
+
+
+def _first_sentences(text: str, limit: int = 260) -> str:
+    """The first sentences of a description, within ``limit`` characters."""
+    out = ""
+    for sentence in text.replace("\n", " ").split(". "):
+        candidate = f"{out} {sentence.strip().rstrip('.')}.".strip()
+        if out and len(candidate) > limit:
+            break
+        out = candidate
+    return out
+
+
+def answer_organisation(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """'wat doet single supermom', 'tel nr fbna': the named organisation, what it does and how to
+    reach it, from the social map. None when the message names no organisation."""
+    services = [
+        s
+        for oid in sorted(named_records(tracker)["organisatie"])
+        for s in kb().organisation_services(oid)
+        if not s.alleen_via_professional
+    ]
+    if not services:
+        return None
+    dispatcher.utter_message(
+        response="utter_organisatie",
+        organisatie=services[0].organisatie,
+        beschrijving=_first_sentences(services[0].beschrijving),
+        plekken="\n".join(service_block(s) for s in services[:2]),
+    )
+    return []
+
+
+class ActionGeenVraag(Action):
+    """A message the classifier read as a bare answer ("1200", "ja", "weet ik niet", "amsterdam")
+    outside any form. When it still asks something the content knows, answer that; else ask
+    what the person needs."""
+
+    def name(self) -> str:
+        return "action_geen_vraag"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
+        if answered is None:
+            answered = answer_organisation(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        dispatcher.utter_message(response="utter_how_can_i_help")
+        return []
