@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
-from actions.kennis import ANSWER_WHEN_LOST, answer_first, answer_organisation, suggest
+from actions.kennis import ANSWER_WHEN_LOST, answer_from_content, suggest
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -74,9 +74,7 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         # The content may know the question even when no intent fits it.
-        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
-        if answered is None:
-            answered = answer_organisation(dispatcher, tracker)
+        answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
         if answered is not None:
             return answered
         if _previous_bot_action(tracker) == self.name():

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, find_place, gemeente, kb, last_text
-from actions.kennis import ANSWER_WHEN_LOST, answer_first, answer_organisation
+from actions.kennis import answer_first, answer_from_content
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
@@ -173,9 +173,7 @@ class ActionSetGemeente(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         gem, sd, naam = find_place(last_text(tracker))
-        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
-        if answered is None:
-            answered = answer_organisation(dispatcher, tracker)
+        answered = answer_from_content(dispatcher, tracker)
         if answered is not None:
             # "gemeente amsterdam tel nummer?": a question with a place in it; keep the place.
             return (

@@ -209,6 +209,16 @@ def answer_organisation(
     return []
 
 
+def answer_from_content(
+    dispatcher: CollectingDispatcher, tracker: Tracker, threshold: float = ANSWER_WHEN_LOST
+) -> list[dict[str, Any]] | None:
+    """For a message no intent answers: a close question, else the named organisation's card."""
+    answered = answer_first(dispatcher, tracker, threshold)
+    if answered is None:
+        answered = answer_organisation(dispatcher, tracker)
+    return answered
+
+
 class ActionGeenVraag(Action):
     """A message the classifier read as a bare answer ("1200", "ja", "weet ik niet", "amsterdam")
     outside any form. When it still asks something the content knows, answer that; else ask
@@ -220,9 +230,7 @@ class ActionGeenVraag(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
-        if answered is None:
-            answered = answer_organisation(dispatcher, tracker)
+        answered = answer_from_content(dispatcher, tracker)
         if answered is not None:
             return answered
         dispatcher.utter_message(response="utter_how_can_i_help")

@@ -21,7 +21,6 @@ and a score between 0 and 1 is a usable confidence.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text
 
@@ -265,20 +265,14 @@ class QuestionIndex:
         return hits[:limit]
 
 
-_cache: dict[str, QuestionIndex] = {}
-_lock = threading.Lock()
+_indexes: PerEngine[QuestionIndex] = PerEngine(QuestionIndex)
 
 
 def get_question_index(engine: Engine) -> QuestionIndex:
-    """The question index for this engine, built once per process and content version."""
-    key = str(engine.url)
-    with _lock:
-        if key not in _cache:
-            _cache[key] = QuestionIndex(engine)
-        return _cache[key]
+    """The index for this engine, built once per process and content version."""
+    return _indexes.get(engine)
 
 
 def invalidate_cache() -> None:
-    """Forget cached question indexes (after a content load)."""
-    with _lock:
-        _cache.clear()
+    """Forget cached indexes (after a content load)."""
+    _indexes.clear()

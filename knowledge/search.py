@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Service
 from knowledge.text import STOPWORDS, lemma, normalize_text
 
@@ -393,20 +393,14 @@ class SearchIndex:
         return Hit(kind, ref, self._display.get((kind, ref), ref), score, reasons)
 
 
-_cache: dict[str, SearchIndex] = {}
-_lock = threading.Lock()
+_indexes: PerEngine[SearchIndex] = PerEngine(SearchIndex)
 
 
 def get_index(engine: Engine) -> SearchIndex:
-    """The search index for this engine, built once per process and content version."""
-    key = str(engine.url)
-    with _lock:
-        if key not in _cache:
-            _cache[key] = SearchIndex(engine)
-        return _cache[key]
+    """The index for this engine, built once per process and content version."""
+    return _indexes.get(engine)
 
 
 def invalidate_cache() -> None:
     """Forget cached indexes (after a content load)."""
-    with _lock:
-        _cache.clear()
+    _indexes.clear()
