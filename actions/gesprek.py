@@ -97,11 +97,15 @@ def achttien_items() -> list[dict[str, Any]]:
     return yaml.safe_load(ACHTTIEN_FILE.read_text(encoding="utf8"))["regelingen"]
 
 
-def _when(item: dict[str, Any], birthday: dt.date | None) -> str:
-    """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording."""
+def _when(item: dict[str, Any], birthday: dt.date | None, today: dt.date | None = None) -> str:
+    """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording. A date that has
+    already passed is never shown as a to-do: it says to do it now (issue #17 item 5)."""
     if birthday is None or "maanden" not in item:
         return item["tekst"] if birthday is None else item["wanneer"]
     day = numbers.add_months(birthday, int(item["maanden"]))
+    today = today or dt.date.today()
+    if day < dt.date(today.year, today.month, 1):
+        return f"Nu al (vanaf {numbers.month_year_label(day)})"
     return item["wanneer"].format(
         datum=numbers.month_label(day), maand=numbers.month_year_label(day)
     )

@@ -228,9 +228,26 @@ def assess(reg: RegelingView, s: Situation, norm: RegelingView | None = None) ->
     return ind
 
 
+def _aow_route(out: list[Indication], s: Situation) -> list[Indication]:
+    """Around the AOW age: below it no AIO; from the age someone may have reached it, bijstand
+    stays open with the reason and the AIO goes first (``aow`` in bot/regelcheck.yml)."""
+    aow = config().get("aow") or {}
+    tot, vanaf = set(aow.get("tot_aow") or []), set(aow.get("vanaf_aow") or [])
+    if s.leeftijd is None:
+        return out
+    if s.leeftijd < int(aow.get("vanaf_mogelijk", 999)):
+        return [i for i in out if i.regeling.id not in vanaf]
+    for ind in out:
+        if ind.regeling.id in tot:
+            ind.open.insert(0, aow["reden"])
+            ind.status = "misschien"
+    return sorted(out, key=lambda i: i.regeling.id not in vanaf)
+
+
 def regelcheck(
     regelingen: list[RegelingView], s: Situation, norm: RegelingView | None = None
 ) -> list[Indication]:
     """Indications for the given regulations, 'waarschijnlijk' first; ruled-out ones dropped."""
     out = [ind for reg in regelingen if (ind := assess(reg, s, norm))]
-    return sorted(out, key=lambda i: (i.status != "waarschijnlijk", -len(i.redenen)))
+    out = sorted(out, key=lambda i: (i.status != "waarschijnlijk", -len(i.redenen)))
+    return _aow_route(out, s)

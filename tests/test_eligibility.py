@@ -64,3 +64,23 @@ def test_age_limits_exclude(kb):
     assert "jongerentoeslag_amsterdam" not in _check(
         kb, Situation(22, "alleenstaand", 30_000, 0, 0, "amsterdam")
     )
+
+
+def test_a_pensioner_is_sent_to_the_aio_not_told_bijstand_is_likely(kb):
+    """A 70-year-old alone on € 1.300: bijstand stops at the AOW age; the AIO of the SVB is the
+    route (issue #17 item 1)."""
+    out = _check(kb, Situation(70, "alleenstaand", 130_000, 90_000, 100_000, "amsterdam"))
+    assert "aio_aanvulling" in out
+    bijstand = out["bijstand_amsterdam"]
+    assert bijstand.status == "misschien"
+    assert any("AOW-leeftijd" in o and "AIO" in o for o in bijstand.open)
+    regs = [r for rid in candidate_ids("amsterdam") if (r := kb.regeling(rid))]
+    s = Situation(70, "alleenstaand", 130_000, 90_000, 100_000, "amsterdam")
+    ranked = [i.regeling.id for i in regelcheck(regs, s, kb.regeling("bijstand"))]
+    assert ranked[0] == "aio_aanvulling"
+
+
+def test_no_aio_for_someone_of_working_age(kb):
+    out = _check(kb, Situation(34, "alleenstaand", 120_000, 85_000, 50_000, "amsterdam"))
+    assert "aio_aanvulling" not in out
+    assert out["bijstand_amsterdam"].status == "waarschijnlijk"
