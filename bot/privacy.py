@@ -50,13 +50,20 @@ def _rows(session, statement) -> int:
     return session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def forget(sender_id: str, engine=None, channel_stores: Iterable[str] | None = None) -> dict:
-    """Delete one resident from the case store and the channel stores; returns row counts."""
+def forget(
+    sender_id: str,
+    engine=None,
+    channel_stores: Iterable[str] | None = None,
+    texts: Iterable[str] = (),
+) -> dict:
+    """Delete one resident from the case store, the channel stores and the searches that found
+    nothing (by the resident's own ``texts``: those rows keep no sender); returns row counts."""
     from sqlalchemy import delete, select  # noqa: PLC0415
     from sqlalchemy.orm import Session  # noqa: PLC0415
 
     from channels.cases import CaseStore  # noqa: PLC0415
     from channels.store import ChannelStore  # noqa: PLC0415
+    from knowledge import misses  # noqa: PLC0415
     from knowledge.db import get_engine  # noqa: PLC0415
 
     HandoffCase, CaseNote, OutboxMessage = _case_tables()
@@ -72,6 +79,7 @@ def forget(sender_id: str, engine=None, channel_stores: Iterable[str] | None = N
         )
     for path in channel_store_paths() if channel_stores is None else channel_stores:
         counts["channel_rows"] += ChannelStore(path).forget(sender_id)
+    counts["search_misses"] = misses.forget_texts(engine, list(texts))
     return counts
 
 
@@ -148,11 +156,14 @@ def purge(
     """Delete everything older than the retention period; returns what was deleted."""
     from channels.store import ChannelStore  # noqa: PLC0415
     from channels.tracker_store import tracker_db_url  # noqa: PLC0415
-    from knowledge.db import var_dir  # noqa: PLC0415
+    from knowledge import misses  # noqa: PLC0415
+    from knowledge.db import get_engine, var_dir  # noqa: PLC0415
 
     cutoff = (time.time() if now is None else now) - (days or retention_days()) * 86400
     result = {"tracker_events": purge_tracker(tracker_url or tracker_db_url(), cutoff)}
     result.update(purge_cases(cutoff, engine))
+    before = dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).replace(tzinfo=None)
+    result["search_misses"] = misses.purge(engine or get_engine(), before)
     result["channel_rows"] = sum(
         ChannelStore(p).purge(cutoff)
         for p in (channel_store_paths() if channel_stores is None else channel_stores)

@@ -26,6 +26,7 @@ from channels.common import ChannelLog, texts
 from channels.identity import pseudonym
 from channels.ratelimit import RateLimiter, default_limiter
 from channels.store import ChannelStore
+from knowledge.text import clean_surrogates
 from nlu import pii
 
 DEFAULT_MAX_CHARS = 2000
@@ -150,6 +151,7 @@ class Intake:
     ) -> bool:
         """Pass ``text`` to Rasa through ``to_rasa`` (which builds the UserMessage), or answer
         with ``reply`` ourselves. True when Rasa handled the turn without errors."""
+        text = clean_surrogates(text)
         decision = self.limiter.check(sender)
         if not decision.allowed:
             log.warning("intake.rate_limited", sender, channel=self.channel)

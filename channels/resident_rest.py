@@ -21,13 +21,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.cases import default_store
-from channels.intake import Intake
+from channels.intake import Intake, mask_inbound
 from channels.settings import DEFAULT_STATE_DB, environment
 from channels.store import ChannelStore
+from knowledge.text import clean_surrogates
 
 logger = logging.getLogger(__name__)
 CHANNEL = "bw"
 MAX_SENDER = 200
+# Client metadata is small by design (a language, a client version): larger or deeper is refused
+# before any processing, so one request cannot stall the server (issue #19 item 2).
+MAX_METADATA_BYTES = 2048
+MAX_METADATA_DEPTH = 4
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -38,8 +43,48 @@ def _body(request: Request) -> Any:
     """The JSON body, or None when it is not valid JSON (any content type is accepted)."""
     try:
         return json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a JSON value, counted up to ``limit + 1`` (no deep recursion)."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        depth += 1
+        nxt: list[Any] = []
+        for v in level:
+            if isinstance(v, dict):
+                nxt += list(v.values())
+            elif isinstance(v, list):
+                nxt += v
+        level = nxt if nxt else []
+    return depth if not level else limit + 1
+
+
+def clean_metadata(metadata: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """(metadata to pass on, error): small, shallow JSON objects only, every key and string
+    masked like a message (no personal data at rest, issue #19 item 3)."""
+    if metadata is None:
+        return None, None
+    if not isinstance(metadata, dict):
+        return None, "'metadata' moet een JSON-object zijn"
+    if _depth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH:
+        return None, f"'metadata' is te diep genest (maximaal {MAX_METADATA_DEPTH} niveaus)"
+    raw = json.dumps(metadata, ensure_ascii=False)
+    if len(raw.encode("utf-8", "surrogatepass")) > MAX_METADATA_BYTES:
+        return None, f"'metadata' is te groot (maximaal {MAX_METADATA_BYTES} bytes)"
+
+    def masked(v: Any) -> Any:
+        if isinstance(v, str):
+            return mask_inbound(clean_surrogates(v))
+        if isinstance(v, dict):
+            return {mask_inbound(clean_surrogates(str(k))): masked(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [masked(x) for x in v]
+        return v
+
+    return masked(metadata), None
 
 
 def _take_outbox(sender: str) -> list[str]:
@@ -86,11 +131,16 @@ class ResidentRestInput(InputChannel):
             if not isinstance(body, dict):
                 return _error(400, "verwacht een JSON-object met 'sender' en 'message'")
             given, text = body.get("sender"), body.get("message")
+            if isinstance(given, str):
+                given = clean_surrogates(given)
             if not _valid_sender(given):
                 return _error(400, "'sender' ontbreekt of is ongeldig")
             if not isinstance(text, str):
                 return _error(400, "'message' ontbreekt of is geen tekst")
-            metadata = body.get("metadata")
+            text = clean_surrogates(text)
+            metadata, problem = clean_metadata(body.get("metadata"))
+            if problem:
+                return _error(400, problem)
             sender = self.intake.sender(given, remember=False)
             collector = CollectingOutputChannel()
             own: list[dict[str, Any]] = []
@@ -105,7 +155,7 @@ class ResidentRestInput(InputChannel):
                         collector,
                         sender,
                         input_channel=channel,
-                        metadata=metadata if isinstance(metadata, dict) else None,
+                        metadata=metadata,
                     )
                 )
 

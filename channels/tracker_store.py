@@ -23,7 +23,7 @@ import os
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete
@@ -114,7 +114,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                     delete(self.SQLEvent).where(self.SQLEvent.sender_id == tracker.sender_id)
                 )
                 session.commit()
-                self._forget_elsewhere(tracker.sender_id)
+                texts = [e.text for e in tracker.events if isinstance(e, UserUttered) and e.text]
+                self._forget_elsewhere(tracker.sender_id, texts)
                 return
             for event in events:
                 data = mask_value(event.as_dict())
@@ -142,12 +143,12 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             return result.rowcount
 
     @staticmethod
-    def _forget_elsewhere(sender_id: str) -> None:
+    def _forget_elsewhere(sender_id: str, texts: list[str]) -> None:
         from bot.privacy import forget  # noqa: PLC0415 - bot.privacy imports this module
         from channels.intake import mark_forgotten  # noqa: PLC0415
 
         try:
-            counts = forget(sender_id)
+            counts = forget(sender_id, texts=texts)
             logger.info("privacy.forgotten rows=%s", sum(counts.values()))
         except Exception:  # the conversation is gone; the rest is caught by the purge
             logger.exception("privacy.forget failed outside the tracker store")

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import re
 
-from sqlalchemy import Column, DateTime, Integer, String, select, update
+from sqlalchemy import Column, DateTime, Integer, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
@@ -72,6 +72,24 @@ def record(engine: Engine, query: str, kind: str | None = None) -> None:
                 continue
     except SQLAlchemyError:
         logger.warning("zoekvraag zonder resultaat niet opgeslagen", exc_info=True)
+
+
+def forget_texts(engine: Engine, texts: list[str]) -> int:
+    """Delete the rows that hold one of these messages (a resident's 'verwijder mijn gesprek':
+    the rows keep no sender, so the resident's own messages say which rows are theirs)."""
+    queries = {q for t in texts if (q := normalise(t))}
+    if not queries:
+        return 0
+    _ensure(engine)
+    with Session(engine, future=True) as s, s.begin():
+        return s.execute(delete(SearchMiss).where(SearchMiss.query.in_(queries))).rowcount
+
+
+def purge(engine: Engine, before: dt.datetime) -> int:
+    """Delete rows last asked before ``before`` (the retention period, bot.privacy.purge)."""
+    _ensure(engine)
+    with Session(engine, future=True) as s, s.begin():
+        return s.execute(delete(SearchMiss).where(SearchMiss.last_seen < before)).rowcount
 
 
 def top(engine: Engine, limit: int = 50) -> list[dict]:

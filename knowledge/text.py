@@ -87,6 +87,12 @@ CHAT_SPELLINGS: dict[str, str] = {
 _WORD_RE = re.compile(r"[0-9a-z€]+(?:[.,'][0-9a-z]+)*")
 
 
+def clean_surrogates(text: str) -> str:
+    """Lone surrogates (invalid halves of UTF-16 pairs, possible in JSON) become U+FFFD, so the
+    text can be encoded, stored and answered instead of failing later (issue #19 item 8)."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def strip_accents(text: str) -> str:
     """Remove diacritics: 'één' -> 'een', 'coöperatie' -> 'cooperatie'."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.text import normalize_text
+from knowledge.text import clean_surrogates, normalize_text
 from nlu.crisis_model import CATEGORIES, DOUBT, THRESHOLD, VETO
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patronen.yml"
@@ -88,6 +88,7 @@ def detect(text: str) -> CrisisSignal | None:
     """
     if not text or not text.strip():
         return None
+    text = clean_surrogates(text)
     patterns = pattern_hits(text)
     score, learned = model_hits(text)
     if score < VETO:

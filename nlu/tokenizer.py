@@ -17,7 +17,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.text import lemma, normalize_token
+from knowledge.text import clean_surrogates, lemma, normalize_token
 
 EMPTY_TOKEN = "__leeg__"
 _SPLIT_RE = re.compile(r"[-/_]")
@@ -53,10 +53,12 @@ class DutchTokenizer(Tokenizer):
             text = message.get(TEXT)
             if isinstance(text, str) and not text.strip():
                 message.set(TEXT, EMPTY_TOKEN)
+            elif isinstance(text, str):
+                message.set(TEXT, clean_surrogates(text))
         return super().process(messages)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        text = message.get(attribute) or ""
+        text = clean_surrogates(message.get(attribute) or "")
         tokens: list[Token] = []
         for tok in self._nlp.make_doc(text):
             if tok.is_space or _PUNCT_RE.match(tok.text):

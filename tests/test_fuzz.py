@@ -30,6 +30,9 @@ texts = st.one_of(
     st.just(""),
     st.just("x" * 100_000),
     st.just("\x00\ud7ff\ufffe"),
+    st.just("hallo \ud800 lone surrogate"),
+    st.just("\udfff"),
+    st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=20),
 )
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
@@ -39,6 +42,17 @@ json_values = st.recursive(
 )
 bodies = st.one_of(
     st.binary(max_size=500),
+    # deep nesting and huge metadata (issue #19 items 2 and 8)
+    st.integers(min_value=50, max_value=5000).map(
+        lambda n: (
+            '{"sender":"deep","message":"hoi","metadata":' + "[" * n + "]" * n + "}"
+        ).encode()
+    ),
+    st.integers(min_value=1, max_value=200_000).map(
+        lambda n: json.dumps(
+            {"sender": "big", "message": "hoi", "metadata": {"x": "a" * n}}
+        ).encode()
+    ),
     json_values.map(lambda v: json.dumps(v).encode()),
     st.builds(
         lambda s, m: json.dumps({"sender": s, "message": m}).encode(),
@@ -78,7 +92,8 @@ def test_rest_webhooks_never_5xx(server, body, ctype, path):
 def test_rest_any_text_gets_an_answer(server, text):
     _, client = server
     sender = f"fuzz-{uuid.uuid4().hex[:8]}"
-    resp = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    body = json.dumps({"sender": sender, "message": text})  # escapes lone surrogates
+    resp = client.post("/webhooks/rest/webhook", content=body.encode())
     assert resp.status_code == 200
     assert isinstance(resp.json(), list)
     assert all(isinstance(m.get("text", ""), str) for m in resp.json())

@@ -29,6 +29,7 @@ from channels.intake import helpline, mask_inbound, unavailable_text
 from channels.ratelimit import RateLimiter
 from channels.store import ChannelStore
 from channels.tracker_store import FORGET_ACTION, PrivateSQLTrackerStore, mask_value
+from knowledge import misses
 
 ROOT = Path(__file__).resolve().parent.parent
 # Valid test data: BSN passes the 11-proef, IBAN the mod-97 check.
@@ -145,8 +146,16 @@ def test_forget_removes_cases_notes_outbox_and_channel_rows(tmp_path):
     channel = ChannelStore(tmp_path / "channels.db")
     channel.remember_sender("telegram", sender, "4242")
     channel.record_inbound("telegram", sender)
-    counts = privacy.forget(sender, engine, [str(tmp_path / "channels.db")])
-    assert counts == {"cases": 1, "notes": 1, "outbox": 1, "channel_rows": 2}
+    misses.record(engine, "waar vind ik de zwemles voor mijn dochter")
+    misses.record(engine, "een vraag van iemand anders")
+    counts = privacy.forget(
+        sender,
+        engine,
+        [str(tmp_path / "channels.db")],
+        texts=["waar vind ik de zwemles voor mijn dochter"],
+    )
+    assert counts == {"cases": 1, "notes": 1, "outbox": 1, "channel_rows": 2, "search_misses": 1}
+    assert [r["vraag"] for r in misses.top(engine)] == ["een vraag van iemand anders"]
     assert cases.open_case_for(sender) is None and cases.take_outbox(sender) == []
     assert cases.notes(case.id) == [] and cases.open_case_for(other) is not None
 
@@ -176,6 +185,14 @@ async def test_purge_deletes_only_what_is_older_than_the_retention(tmp_path, dom
             "UPDATE handoff_case SET created_at = ?, closed_at = ? WHERE id = ?",
             (dt.datetime.utcfromtimestamp(old), dt.datetime.utcfromtimestamp(old), gone.id),
         )
+    # searches that found nothing: one asked long ago, one recently
+    misses.record(engine, "oude zoekvraag")
+    misses.record(engine, "nieuwe zoekvraag")
+    with engine.begin() as con:
+        con.exec_driver_sql(
+            "UPDATE search_miss SET last_seen = ? WHERE query = 'oude zoekvraag'",
+            (dt.datetime.utcfromtimestamp(old),),
+        )
     # channel state and logs
     channel = ChannelStore(tmp_path / "channels.db")
     channel.record_inbound("whatsapp", "oud", ts=old)
@@ -201,7 +218,9 @@ async def test_purge_deletes_only_what_is_older_than_the_retention(tmp_path, dom
         "outbox": 0,
         "channel_rows": 1,
         "log_files": 2,
+        "search_misses": 1,
     }
+    assert [r["vraag"] for r in misses.top(engine)] == ["nieuwe zoekvraag"]
     con = sqlite3.connect(tmp_path / "tracker.db")
     assert con.execute("select distinct sender_id from events").fetchall() == [("active",)]
     assert cases.get(gone.id) is None and cases.get(keep.id) is not None

@@ -1,0 +1,73 @@
+"""Inbound limits and cleaning on the resident REST channel (issue #19 items 2, 3 and 8).
+
+Unit level over the real cleaning functions, plus the real channel server for the HTTP answers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import httpx
+
+from channels.resident_rest import MAX_METADATA_BYTES, clean_metadata
+from knowledge.text import clean_surrogates as clean_text
+from nlu import pii
+
+
+def test_masking_is_linear_on_adversarial_input():
+    """80 KB without '@' took 20 s with the old e-mail pattern; 1 MB must take well under a
+    second (a generous bound against quadratic behaviour, not a performance target)."""
+    for text in ("a" * 1_000_000, "a." * 500_000, "x@" + "a" * 1_000_000, "a@b" * 300_000):
+        start = time.perf_counter()
+        pii.mask(text)
+        assert time.perf_counter() - start < 2.0
+    assert pii.mask("mail jan.jansen@example.nl nu") == "mail [E-MAIL] nu"
+
+
+def test_lone_surrogates_become_a_replacement_character():
+    assert clean_text("hoi \ud800 daar") == "hoi \ufffd daar"
+    assert clean_text("gewoon") == "gewoon"
+
+
+def test_metadata_is_small_shallow_and_masked_keys_included():
+    ok, problem = clean_metadata(
+        {"taal": "nl", "jan@example.nl": "bel 0612345678 of BSN 111222333"}
+    )
+    assert problem is None
+    dumped = json.dumps(ok)
+    assert "jan@example.nl" not in dumped and "[E-MAIL]" in dumped
+    assert "111222333" not in dumped
+    _, problem = clean_metadata({"x": "a" * (MAX_METADATA_BYTES + 1)})
+    assert problem and "te groot" in problem
+    deep: dict = {}
+    node = deep
+    for _ in range(10):
+        node["a"] = {}
+        node = node["a"]
+    _, problem = clean_metadata(deep)
+    assert problem and "diep" in problem
+    _, problem = clean_metadata(["geen", "object"])
+    assert problem
+
+
+def test_bad_input_over_http_gets_a_4xx_or_an_answer_never_a_5xx(channel_server):
+    url = f"{channel_server.base}/webhooks/rest/webhook"  # the same class as /bw
+    sender = f"limits-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(timeout=60) as client:
+        # a lone surrogate in the message: answered, not lost
+        r = client.post(
+            url, content=json.dumps({"sender": sender, "message": "wat is \ud800 zorgtoeslag"})
+        )
+        assert r.status_code == 200 and r.json()
+        # 80 KB of metadata: refused before any processing, quickly
+        start = time.perf_counter()
+        big = {"sender": sender, "message": "hoi", "metadata": {"x": "a" * 80_000}}
+        r = client.post(url, json=big)
+        assert r.status_code == 400 and "te groot" in r.json()["error"]
+        assert time.perf_counter() - start < 5.0
+        # JSON nested 5000 deep
+        body = '{"sender":"x","message":"hoi","metadata":' + "[" * 5000 + "]" * 5000 + "}"
+        r = client.post(url, content=body.encode())
+        assert r.status_code == 400
