@@ -194,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    env.private_files()
     env.apply()
     args = build_parser().parse_args(argv)
     return args.func(args)

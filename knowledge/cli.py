@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -168,6 +169,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # the database is created readable by its owner only (as bot.env.private_files)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -380,3 +380,20 @@ def test_action_server_down_gives_a_phone_number_and_keeps_the_message(server):
     inbox = {e.recipient: e for e in ChannelStore(server.state_db).inbox()}
     assert inbox[pseudonym("bw", sender)].text == "wat is zorgtoeslag? mail [E-MAIL]"
     assert inbox[pseudonym("telegram", cid)].text == "wat is huurtoeslag"
+
+
+def test_files_we_create_are_private(tmp_path):
+    """The knowledge database (with cases and staff accounts) is created 0600, not 0644, by the
+    real CLI in a fresh process (issue #19 item 7)."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    db = tmp_path / "kb.db"
+    env = {**os.environ, "BW_DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run(
+        [sys.executable, "-m", "knowledge", "load"], env=env, check=True, capture_output=True
+    )
+    assert db.exists()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
