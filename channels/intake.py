@@ -46,12 +46,14 @@ def max_chars() -> int:
 
 
 def mask_inbound(text: str) -> str:
-    """``nlu.pii.mask`` for everything except phone numbers (see the module docstring)."""
+    """``nlu.pii.mask`` for everything except phone numbers and a date of birth (see the module
+    docstring): the turning-18 checklist reads the birth month; the tracker store masks it at
+    rest."""
     out, last = [], 0
     for m in pii._PHONE.finditer(text):
-        out += [pii.mask(text[last : m.start()]), m.group(0)]
+        out += [pii.mask(text[last : m.start()], birth=False), m.group(0)]
         last = m.end()
-    out.append(pii.mask(text[last:]))
+    out.append(pii.mask(text[last:], birth=False))
     return "".join(out)
 
 
@@ -162,6 +164,9 @@ class Intake:
             log.info("intake.too_long", sender, channel=self.channel, length=len(text))
             await reply(texts()["too_long"])
             return False
+        if pii.shares_secret(text):
+            # A password or PIN never goes further than this line (masked below); say so kindly.
+            await reply(texts()["geheim"])
         state = TurnState()
         token = _turn.set(state)
         try:

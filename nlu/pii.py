@@ -1,4 +1,6 @@
-"""Find and mask personal data residents type: BSN (11-proef), IBAN (mod-97), phone, e-mail.
+"""Find and mask personal data residents type: BSN (11-proef), IBAN (mod-97), phone, e-mail,
+postcode with house number, street address, a name after "mijn naam is / ik heet", a date of
+birth and a secret after "wachtwoord/pincode/code is".
 
 Used before anything is stored or logged, and when showing transcripts to staff. Masking keeps
 the kind of data visible ("[BSN]") so a conversation still reads naturally.
@@ -18,6 +20,34 @@ _EMAIL = re.compile(
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,30}\b")
 _DIGITS9 = re.compile(r"(?<![\d.,])(\d[ .-]?){8}\d(?!\d|[,.]\d)")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31[ -]?(?:\(0\))?|0031[ -]?|0)(?:[ -]?\d){9}(?!\d)")
+# Other ways people write a Dutch number: 06.12.34.56.78, (06) 12345678, (020) 123 45 67.
+_PHONE_OTHER = re.compile(r"(?<![\w+])(?:\(0\d{1,3}\)|0\d)(?:[ .()-]{0,2}\d){8,9}(?!\d)")
+# Every pattern below is bounded: linear time on any input (issue #19 item 2).
+_POSTCODE = re.compile(
+    r"\b[1-9]\d{3}[ ]?(?!(?:en|de|in|op|te|is|al|na|om|of|ik|je|ze|we|zo|nu|er|eu|ct|pm|am|kg|km|cm|mm|jr)\b)"
+    r"[A-Za-z]{2}\b(?:[ ,]{1,2}\d{1,5}(?:[ -]?[A-Za-z]\b)?)?"
+)
+_STREET = re.compile(
+    r"\b[A-Za-z][A-Za-z'-]{1,40}(?:straat|laan|weg|plein|gracht|kade|dijk|singel|hof|pad|dreef|"
+    r"steeg|park|plantsoen|markt|baan|dam|kwartier|erf|veld|burgwal)[ ]{1,3}\d{1,5}(?:[ -]?[A-Za-z]\b)?",
+    re.IGNORECASE,
+)
+# A name after a self-introduction: "mijn naam is Fatima el Amrani", "ik heet jan".
+_NAME = re.compile(
+    r"\b((?i:mijn naam is|ik heet|my name is|naam:)[ ]{1,3})"
+    r"([^\W\d_][\w'-]{1,30}(?:[ ]{1,2}(?:(?:van|de|der|den|ter|el|al|ten|von)[ ]{1,2})?"
+    r"[A-Z][\w'-]{1,30}){0,3})"
+)
+_BIRTH = re.compile(
+    r"\b((?:geboren op|geboortedatum|geb\.|born on|date of birth)[ :]{0,3})"
+    r"(\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{1,2} [a-z]{3,10} \d{4})",
+    re.IGNORECASE,
+)
+SECRET = re.compile(
+    r"\b((?:wachtwoord|password|pincode|pin|inlogcode|toegangscode|digid code|sms code|code)"
+    r"(?: van (?:mijn )?\w{2,20})?[ ]{0,2}(?:is|=|:)[ ]{0,3})(\S{3,64})",
+    re.IGNORECASE,
+)
 
 
 def bsn_valid(digits: str) -> bool:
@@ -55,17 +85,35 @@ def _iban_label(match: re.Match) -> str:
     return "[IBAN]" + found[len(candidate) :]
 
 
-def mask(text: str) -> str:
-    """Replace BSN, IBAN, phone numbers and e-mail addresses with a label."""
+def mask_identity(text: str, birth: bool = True) -> str:
+    """Names, addresses, postcodes, dates of birth and secrets (not the numbers)."""
+    out = SECRET.sub(lambda m: m.group(1) + "[WACHTWOORD]", text)
+    out = _NAME.sub(lambda m: m.group(1) + "[NAAM]", out)
+    if birth:
+        out = _BIRTH.sub(lambda m: m.group(1) + "[GEBOORTEDATUM]", out)
+    out = _STREET.sub("[ADRES]", out)
+    return _POSTCODE.sub("[ADRES]", out)
+
+
+def mask(text: str, birth: bool = True) -> str:
+    """Replace BSN, IBAN, phone numbers, e-mail addresses, names, addresses, dates of birth
+    and secrets with a label. ``birth=False`` keeps a date of birth (see channels.intake)."""
     if not text:
         return text
     out = _EMAIL.sub("[E-MAIL]", text)
+    out = mask_identity(out, birth)
     out = _IBAN.sub(_iban_label, out)
     out = _PHONE.sub("[TELEFOON]", out)
+    out = _PHONE_OTHER.sub("[TELEFOON]", out)
     out = _DIGITS9.sub(
         lambda m: "[BSN]" if bsn_valid(re.sub(r"\D", "", m.group(0))) else m.group(0), out
     )
     return out
+
+
+def shares_secret(text: str) -> bool:
+    """True when the person typed a password, PIN or code: they are warned never to do that."""
+    return bool(SECRET.search(text or ""))
 
 
 def contains_pii(text: str) -> bool:

@@ -71,3 +71,45 @@ def test_bad_input_over_http_gets_a_4xx_or_an_answer_never_a_5xx(channel_server)
         body = '{"sender":"x","message":"hoi","metadata":' + "[" * 5000 + "]" * 5000 + "}"
         r = client.post(url, content=body.encode())
         assert r.status_code == 400
+
+
+def test_identity_data_is_masked_and_numbers_in_text_are_not():
+    """Issue #19 item 4: the formats that were stored in the clear and copied into the
+    hand-off summary."""
+    cases = {
+        "bel me op 06.12.34.56.78": "bel me op [TELEFOON]",
+        "(06) 12345678 is mijn nummer": "[TELEFOON] is mijn nummer",
+        "ik woon op Kalverstraat 12a in oost": "ik woon op [ADRES] in oost",
+        "postcode 1012 AB 12": "postcode [ADRES]",
+        "mijn naam is Fatima el Amrani en ik heb schulden": "mijn naam is [NAAM] en ik heb schulden",
+        "ik heet jan": "ik heet [NAAM]",
+        "ik ben geboren op 12-03-2009": "ik ben geboren op [GEBOORTEDATUM]",
+        "mijn digid wachtwoord is Geheim123!": "mijn digid wachtwoord is [WACHTWOORD]",
+        "de pincode is 4821": "de pincode is [WACHTWOORD]",
+    }
+    for text, masked in cases.items():
+        assert pii.mask(text) == masked, text
+    for plain in ("in 2026 en 2027 krijg ik 1401 euro", "ik ben 70 en heb aow", "huur 932,93"):
+        assert pii.mask(plain) == plain
+    assert pii.shares_secret("mijn wachtwoord is hond123") and not pii.shares_secret(
+        "wachtwoord vergeten"
+    )
+
+
+def test_intake_keeps_the_birth_date_for_the_checklist_and_masks_the_rest():
+    from channels.intake import mask_inbound
+
+    assert mask_inbound("ik ben geboren op 12-03-2009") == "ik ben geboren op 12-03-2009"
+    assert mask_inbound("ik heet Jan, 06-12345678") == "ik heet [NAAM], 06-12345678"
+
+
+def test_a_shared_password_gets_a_warning_and_is_not_echoed(channel_server):
+    url = f"{channel_server.base}/webhooks/rest/webhook"
+    sender = f"secret-{uuid.uuid4().hex[:8]}"
+    r = httpx.post(
+        url, json={"sender": sender, "message": "mijn digid wachtwoord is Kat1234"}, timeout=60
+    )
+    assert r.status_code == 200
+    texts = " ".join(m.get("text", "") for m in r.json())
+    assert "deel nooit je wachtwoord" in texts.lower()
+    assert "Kat1234" not in texts

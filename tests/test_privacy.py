@@ -187,6 +187,9 @@ def test_personal_data_is_nowhere_in_stores_or_logs(server):
     cid, wa_phone = p.chat_id(), p.phone()
     say(server, sender, f"mijn bsn is {BSN} en mijn iban is {IBAN}")
     say(server, sender, f"je kan me mailen op {EMAIL} of bellen op {PHONE}")
+    identity = "mijn naam is Fatima Bakkali, ik woon op Kalverstraat 12, geboren op 12-03-1980"
+    say(server, sender, identity)
+    assert "deel nooit" in " ".join(say(server, sender, "mijn wachtwoord is Kat1234")).lower()
     assert "doorsturen" in " ".join(say(server, sender, "ik wil een mens spreken"))
     say(server, sender, "ja")  # consent: the summary is shown
     say(server, sender, "ja")  # summary ok: how to contact?
@@ -202,7 +205,17 @@ def test_personal_data_is_nowhere_in_stores_or_logs(server):
     tracker = "".join(v for k, v in files.items() if "tracker.db" in k)
     assert "mijn bsn is [BSN] en mijn iban is [IBAN]" in tracker  # stored, but masked
     for name, content in files.items():
-        for secret in (BSN, IBAN, PHONE, EMAIL, sender):
+        for secret in (
+            BSN,
+            IBAN,
+            PHONE,
+            EMAIL,
+            sender,
+            "Bakkali",
+            "Kalverstraat 12",
+            "Kat1234",
+            "12-03-1980",
+        ):
             assert secret not in content, f"{secret} found in {name}"
         if not name.endswith(".db"):  # logs: not even the chat id or the WhatsApp number
             assert str(cid) not in content and wa_phone not in content, name
