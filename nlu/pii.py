@@ -45,7 +45,9 @@ _BIRTH = re.compile(
 )
 SECRET = re.compile(
     r"\b((?:wachtwoord|password|pincode|pin|inlogcode|toegangscode|digid code|sms code|code)"
-    r"(?: van (?:mijn )?\w{2,20})?[ ]{0,2}(?:is|=|:)[ ]{0,3})(\S{3,64})",
+    r"(?: van (?:mijn )?\w{2,20})?[ ]{0,2}(?:is|=|:)[ ]{0,3})"
+    r"(?!(?:geblokkeerd|vergeten|kwijt|fout|verkeerd|verlopen|niet|nog|gewijzigd|veranderd|nodig|"
+    r"al|ook|dan|wel|te|een|mijn|de|het)\b)(\S{3,64})",
     re.IGNORECASE,
 )
 
