@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb, last_text
-from actions.kennis import ANSWER_SITUATION, answer_first
+from actions.common import gemeente, kb
+from actions.kennis import ANSWER_SITUATION, answer_first, not_the_gemeente
 from knowledge.answers import service_block
-from knowledge.text import normalize_text
-
-NOT_THE_GEMEENTE = re.compile(
-    r"\b(niet|nooit|liever niet|geen zin)\b.{0,20}\b(naar|via|bij|met)\b.{0,5}\bgemeente\b|\bzonder\b.{0,5}\bgemeente\b"
-)
 
 
 class ActionGeldzorgen(Action):
@@ -31,7 +25,7 @@ class ActionGeldzorgen(Action):
         if answered is not None:
             return answered
         places = kb().help_for("schulden", gemeente(tracker), limit=6)
-        if NOT_THE_GEMEENTE.search(normalize_text(last_text(tracker))):
+        if not_the_gemeente(tracker):
             # "ik wil niet naar de gemeente": places that are not the gemeente itself.
             places = [p for p in places if p.organisatie_soort not in ("gemeente", "overheid")]
         places = places[:3]

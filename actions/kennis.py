@@ -11,6 +11,7 @@ in ``knowledge/faq.py``; this module only decides and words it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -75,6 +76,18 @@ def asks_more_than_the_name(tracker: Tracker) -> bool:
     return bool(topic_words(text))
 
 
+# "ik wil niet naar de gemeente", "liever niet via de gemeente", "zonder de gemeente".
+NOT_THE_GEMEENTE = re.compile(
+    r"\b(niet|nooit|liever niet|geen zin)\b.{0,20}\b(naar|via|bij|met)\b.{0,5}\bgemeente\b"
+    r"|\bzonder\b.{0,5}\bgemeente\b"
+)
+
+
+def not_the_gemeente(tracker: Tracker) -> bool:
+    """The person said they do not want to go to the gemeente: that changes the answer."""
+    return bool(NOT_THE_GEMEENTE.search(normalize_text(last_text(tracker))))
+
+
 def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
     """The questions the latest message most likely asks, with the conversation as context."""
     text = last_text(tracker)
@@ -87,6 +100,11 @@ def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
         earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
         if earlier:
             text = f"{earlier[-1]} {text}"
+    if not_the_gemeente(tracker):
+        # "wie kan me anders helpen": the answer is another organisation, not a regulation the
+        # gemeente carries out, whatever the message names.
+        hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
+        return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
     return kb().ask(
         text,
         named=named_records(tracker),

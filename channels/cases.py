@@ -93,6 +93,7 @@ class CaseView:
             "kanaal": self.channel,
             "aangemaakt": self.created_at.isoformat() + "Z",
             "medewerker": self.taken_by,
+            "terugbelnummer": bool(self.telefoon_versleuteld),
         }
 
 

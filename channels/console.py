@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 from channels.cases import TAKEN, WAITING, default_store
 from channels.staff import (
     StaffActionError,
+    callback_number,
     case_detail,
     close_case,
     reply_to_case,
@@ -394,7 +395,7 @@ class ConsoleInput(InputChannel):
         def json_body(request: Request) -> dict:
             try:
                 body = json.loads(request.body or b"{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 return {}
             return body if isinstance(body, dict) else {}
 
@@ -410,6 +411,16 @@ class ConsoleInput(InputChannel):
             agent, naam = request.app.ctx.agent, request.ctx.staff.naam
             text = json_body(request).get("tekst")
             return await act(request, lambda: reply_to_case(agent, case_id, text, author=naam))
+
+        @bp.route("/api/cases/<case_id:int>/telefoon", methods=["POST"])
+        @logged_in(api=True)
+        async def api_callback_number(request: Request, case_id: int) -> HTTPResponse:
+            naam = request.ctx.staff.naam
+            try:
+                number = callback_number(case_id, naam)
+            except StaffActionError as exc:
+                return _headers(response.json({"error": str(exc)}, status=exc.status))
+            return _headers(response.json({"telefoon": number}))
 
         @bp.route("/api/cases/<case_id:int>/close", methods=["POST"])
         @logged_in(api=True)

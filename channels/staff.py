@@ -28,6 +28,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.cases import TAKEN, CaseError, CaseView, default_store
+from channels.common import texts
+from channels.crypto import decrypt
 from channels.delivery import deliver
 from nlu.pii import mask
 
@@ -98,7 +100,29 @@ async def take_case(agent: Any, case_id: int, staff: str) -> CaseView:
     except CaseError as exc:
         raise _case_error(exc) from exc
     await _append(agent, case.sender_id, ConversationPaused())
+    # The resident hears that a person has the question (issue #20 item 2).
+    text = texts()["case_taken"].replace("{naam}", case.taken_by or "medewerker")
+    await _append(agent, case.sender_id, BotUttered(text, metadata={"staff": True}))
+    await deliver(default_store(), case.channel, case.sender_id, text)
     return case
+
+
+def callback_number(case_id: int, staff: str) -> str:
+    """The call-back number of a case, for the staff member who took it only; every view is
+    written to the case notes (who, when) so it can be audited (issue #20 item 1)."""
+    store = default_store()
+    case = store.get(case_id)
+    if case is None:
+        raise StaffActionError(404, "onbekende case")
+    if case.state != TAKEN or case.taken_by != staff:
+        raise StaffActionError(403, "alleen de medewerker die de case heeft, ziet het nummer")
+    if not case.telefoon_versleuteld:
+        raise StaffActionError(404, "de bewoner heeft geen terugbelnummer gegeven")
+    number = decrypt(case.telefoon_versleuteld)
+    if number is None:
+        raise StaffActionError(409, "het nummer kon niet worden gelezen (is de sleutel veranderd?)")
+    store.add_note(case_id, staff, f"Terugbelnummer bekeken door {staff}")
+    return number
 
 
 async def reply_to_case(agent: Any, case_id: int, text: Any, author: str | None = None) -> str:

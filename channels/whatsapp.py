@@ -372,7 +372,7 @@ class WhatsAppInput(InputChannel):
                 return response.json({"error": "forbidden"}, status=403)
             try:
                 data = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return response.json({"error": "bad request"}, status=400)
             if not isinstance(data, dict):
                 return response.json({"error": "bad request"}, status=400)

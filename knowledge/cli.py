@@ -34,6 +34,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     for w in cs.warnings:
         print(w)
+    if cs.source_warnings:
+        print(
+            f"Let op: {len(cs.source_warnings)} antwoorden hebben alleen een homepage als bron "
+            "(python -m knowledge validate --bronnen toont ze)."
+        )
+        if getattr(args, "bronnen", False):
+            for w in cs.source_warnings:
+                print(w)
     print(
         f"OK: {len(cs.regelingen)} regelingen, {len(cs.organisaties)} organisaties, {len(cs.gemeenten)} gemeenten."
     )
@@ -148,7 +156,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         "--content", action="append", help="extra content-map (standaard knowledge/content)"
     )
     sub = parser.add_subparsers(dest="kb_cmd", required=True)
-    sub.add_parser("validate", help="controleer alle content").set_defaults(func=cmd_validate)
+    p = sub.add_parser("validate", help="controleer alle content")
+    p.add_argument("--bronnen", action="store_true", help="toon antwoorden met een zwakke bron")
+    p.set_defaults(func=cmd_validate)
     p = sub.add_parser("load", help="laad content in de database")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_load)

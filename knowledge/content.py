@@ -123,6 +123,8 @@ class ContentSet:
     gemeenten: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    #: Sources that are official but do not show the fact (a homepage): for the content team.
+    source_warnings: list[Problem] = field(default_factory=list)
     digest: str = ""
 
     def names(self) -> list[tuple[str, str, str]]:
@@ -250,8 +252,12 @@ def _check_record(
         problems.append(Problem(rel, "geldig_tot", "ligt voor geldig_vanaf"))
 
 
-def _check_vragen(data: dict[str, Any], rel: str, problems: list[Problem]) -> None:
-    """Frequently asked questions: unique ids, an official source, a year for every amount."""
+def _check_vragen(
+    data: dict[str, Any], rel: str, problems: list[Problem], warnings: list[Problem] | None = None
+) -> None:
+    """Frequently asked questions: unique ids, an official source, a year for every amount. A
+    source that is only a homepage is official but does not show the fact: a warning, so the
+    content team finds the page that does."""
     seen: set[str] = set()
     for i, q in enumerate(data.get("vragen") or []):
         if not isinstance(q, dict):
@@ -267,6 +273,15 @@ def _check_vragen(data: dict[str, Any], rel: str, problems: list[Problem]) -> No
                     rel,
                     f"{where}.bron_url",
                     "een antwoord heeft een officiële bron nodig (wet, uitvoerder of gemeente)",
+                )
+            )
+        if warnings is not None and url and not re.sub(r"^https?://[^/]+", "", url).strip("/"):
+            warnings.append(
+                Problem(
+                    rel,
+                    f"{where}.bron_url",
+                    "de bron is alleen een homepage: zoek de pagina die dit feit noemt",
+                    "warning",
                 )
             )
         if _AMOUNT_RE.search(str(q.get("antwoord") or "")) and not q.get("jaar"):
@@ -417,6 +432,7 @@ def read_content(roots: list[Path] | None = None, today: dt.date | None = None) 
                 if data is None:
                     continue
                 _check_record(kind, data, rel, path.stem, today, problems, cs.warnings)
+                _check_vragen(data, rel, [], cs.source_warnings)
                 target = {
                     "regeling": cs.regelingen,
                     "organisatie": cs.organisaties,

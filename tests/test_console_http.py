@@ -240,3 +240,60 @@ def test_stale_entries_follow_the_twelve_month_rule(db_url, kb):
     assert "huurtoeslag" in [e["id"] for e in health.stale_entries(engine, today=day_after)]
     same = reg.laatst_gecontroleerd + dt.timedelta(days=365)
     assert "huurtoeslag" not in [e["id"] for e in health.stale_entries(engine, today=same)]
+
+
+def test_callback_number_for_the_taker_only_with_an_audit_note(rasa_server, db_url):
+    """Issue #20 items 1 and 2: a resident who asks to be called back can be called back, by
+    the staff member who took the case; the view is written down; the resident hears the case
+    was taken."""
+    base, _ = rasa_server
+    phone = "0687654321"
+    resident = f"terugbel-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str) -> str:
+        r = httpx.post(
+            f"{base}/webhooks/bw/webhook", json={"sender": resident, "message": text}, timeout=60
+        )
+        assert r.status_code == 200
+        return " ".join(m.get("text", "") for m in r.json())
+
+    say("ik heb een aanmaning van het waterbedrijf")
+    assert "doorsturen" in say("ik wil een mens spreken")
+    say("ja")
+    say("ja")
+    assert "telefoonnummer" in say("bel me maar")
+    assert "medewerker" in say(phone)
+
+    with (
+        httpx.Client(base_url=base, timeout=30) as taker,
+        httpx.Client(base_url=base, timeout=30) as other,
+    ):
+        me, colleague = new_account(db_url), new_account(db_url)
+        assert login(taker, me).status_code == 303 and login(other, colleague).status_code == 303
+        t_csrf, o_csrf = session_csrf(taker), session_csrf(other)
+        cases = taker.get(f"{BASE}/api/cases").json()
+        case = next(
+            c
+            for c in cases
+            if "aanmaning van het waterbedrijf" in c["samenvatting"]
+            and c["terugbelnummer"]
+            and c["state"] == "wacht_op_medewerker"
+        )
+        url = f"{BASE}/api/cases/{case['id']}"
+        # not taken yet: nobody sees the number
+        assert taker.post(url + "/telefoon", headers={"X-CSRF-Token": t_csrf}).status_code == 403
+        assert (
+            taker.post(url + "/take", json={}, headers={"X-CSRF-Token": t_csrf}).status_code == 200
+        )
+        # a colleague who did not take it: no number
+        r = other.post(url + "/telefoon", headers={"X-CSRF-Token": o_csrf})
+        assert r.status_code == 403 and phone not in r.text
+        r = taker.post(url + "/telefoon", headers={"X-CSRF-Token": t_csrf})
+        assert r.status_code == 200 and r.json()["telefoon"] == phone
+        detail = taker.get(url).json()
+        assert f"Terugbelnummer bekeken door {me}" in str(detail["notities"])
+        assert phone not in str(detail["transcript"])
+
+    # the resident is told someone has the question, with the staff member's name
+    waiting = httpx.get(f"{base}/webhooks/bw/messages", params={"sender": resident}, timeout=30)
+    assert any("heeft je vraag" in m["text"] and me in m["text"] for m in waiting.json())

@@ -161,3 +161,12 @@ def test_a_long_story_is_also_scored_per_sentence(kb):
     assert len(sentences(story)) >= 2
     hits = kb.ask(story, named={"regeling": {"bijstand"}}, gemeente="amsterdam")
     assert hits[0].vraag.sleutel == "bijstand:auto_houden"
+
+
+def test_a_homepage_as_source_is_flagged_for_the_content_team(content_copy):
+    _append_question(
+        content_copy / "regelingen" / "zorgtoeslag.yaml",
+        {**GOOD, "id": "homepage", "bron_url": "https://www.belastingdienst.nl/"},
+    )
+    flagged = [str(w) for w in read_content([content_copy]).source_warnings]
+    assert any("zorgtoeslag.yaml" in w and "homepage" in w for w in flagged)

@@ -41,7 +41,12 @@ async def test_full_handoff_loop_over_rest_and_staff_api(rasa_server):
             await c.get("/webhooks/staff/cases", headers={"Authorization": "Bearer fout"})
         ).status_code == 401
         cases = (await c.get("/webhooks/staff/cases", headers=AUTH)).json()
-        case = next(x for x in cases if "aanmaning van de energie" in x["samenvatting"])
+        case = next(
+            x
+            for x in cases
+            if "aanmaning van de energie" in x["samenvatting"]
+            and x["state"] == "wacht_op_medewerker"
+        )
         assert case["state"] == "wacht_op_medewerker" and "sender_id" not in case
 
         r = await c.post(
@@ -56,6 +61,9 @@ async def test_full_handoff_loop_over_rest_and_staff_api(rasa_server):
             await c.post(f"/webhooks/staff/cases/{case['id']}/take", headers=AUTH, json={})
         ).status_code == 409
 
+        # the resident hears that Sanne has the question (waiting in the outbox for REST)
+        got = (await c.get("/webhooks/bw/messages", params={"sender": sender})).json()
+        assert any("Sanne" in m["text"] and "heeft je vraag" in m["text"] for m in got)
         # paused: the bot says nothing, but the message reaches the transcript
         assert await say(c, sender, "hallo? is daar iemand") == ""
         detail = (await c.get(f"/webhooks/staff/cases/{case['id']}", headers=AUTH)).json()

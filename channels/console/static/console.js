@@ -86,6 +86,9 @@
     const open = c.state === "wacht_op_medewerker" || c.state === "medewerker";
     document.getElementById("take").hidden = c.state !== "wacht_op_medewerker";
     document.getElementById("close").hidden = !open;
+    // The call-back number: only for the staff member who took the case (the server checks it
+    // and writes who looked at it in the case notes).
+    document.getElementById("callback").hidden = !(c.terugbelnummer && c.state === "medewerker");
     const form = document.getElementById("reply-form");
     const canReply = c.state === "medewerker";
     for (const f of form.elements) f.disabled = !canReply;
@@ -124,6 +127,16 @@
     if (draft) { reply.value = reply.value ? reply.value + "\n\n" + draft : draft; window.localStorage.removeItem(key); }
     document.getElementById("take").addEventListener("click", () => caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd."));
     document.getElementById("close").addEventListener("click", () => caseAction("/close", {}, "Case gesloten. De bot neemt het gesprek weer over."));
+    document.getElementById("callback").addEventListener("click", async () => {
+      const out = document.getElementById("callback-number");
+      const ok = await caseAction("/telefoon", {}, (r) => {
+        out.replaceChildren(document.createTextNode("Terugbelnummer: "),
+          el("a", { href: "tel:" + r.telefoon.replace(/[^0-9+]/g, "") }, r.telefoon));
+        out.hidden = false;
+        return "Het nummer staat hieronder. Dat je het bekeek, staat in de notities van de case.";
+      });
+      if (!ok) out.hidden = true;
+    });
     document.getElementById("reply-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const ok = await caseAction("/reply", { tekst: reply.value },
