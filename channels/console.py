@@ -112,6 +112,24 @@ def b1_text(fields: dict[str, str], responses: dict[str, Any] | None) -> str:
     return "\n\n".join(parts)
 
 
+def trusted_proxies() -> set[str]:
+    """Reverse proxies whose ``X-Forwarded-For`` we believe (``BW_TRUSTED_PROXIES``)."""
+    raw = os.environ.get("BW_TRUSTED_PROXIES", "")
+    return {p.strip() for p in raw.split(",") if p.strip()}
+
+
+def client_address(peer: str, forwarded_for: str, trusted: set[str]) -> str:
+    """The client's address: the peer itself, unless the peer is a trusted proxy; then the
+    right-most forwarded address that is not a trusted proxy (the left part can be forged)."""
+    if peer not in trusted or not forwarded_for:
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",")[-10:] if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:64]
+    return peer
+
+
 class LoginLimiter:
     """Failed logins per client address in a sliding window (in memory, per process)."""
 
@@ -174,7 +192,15 @@ class ConsoleInput(InputChannel):
 
     @staticmethod
     def _client(request: Request) -> str:
-        return request.remote_addr or request.ip or "?"
+        """The address a login attempt comes from. Behind a reverse proxy every request comes
+        from the proxy: when the direct peer is one of ``BW_TRUSTED_PROXIES`` (comma-separated),
+        the last address in ``X-Forwarded-For`` that is not a trusted proxy counts instead, so 20
+        failed logins from one place do not lock out every colleague (issue #19 item 6)."""
+        return client_address(
+            request.ip or "?",
+            request.headers.get("x-forwarded-for", ""),
+            trusted_proxies(),
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("bestaanswijzer_console", __name__)
@@ -247,13 +273,14 @@ class ConsoleInput(InputChannel):
             if result.token is None:
                 self.limiter.failed(client)
                 logger.info("console: inloggen mislukt (%s)", result.reason)
-                if result.reason == "geblokkeerd":
-                    return again(
-                        "Dit account is tijdelijk geblokkeerd na te veel pogingen. "
-                        "Probeer het over een kwartier opnieuw.",
-                        429,
-                    )
-                return again("Naam of wachtwoord klopt niet.", 401)
+                # One answer for a wrong name, a wrong password and a locked account: the page
+                # does not tell which account names exist (issue #19 item 6).
+                return again(
+                    "Naam of wachtwoord klopt niet, of het account is even geblokkeerd na te veel "
+                    "pogingen. Probeer het opnieuw of over een kwartier. Lukt het niet? Vraag de "
+                    "beheerder om je account vrij te geven.",
+                    401,
+                )
             target = nxt if nxt.startswith(BASE + "/") and "//" not in nxt else f"{BASE}/zoeken"
             resp = _headers(response.redirect(target, status=303))
             _set_cookie(resp, SESSION_COOKIE, result.token, 10 * 3600)

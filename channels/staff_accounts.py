@@ -161,6 +161,16 @@ class AccountStore:
             acc.failed_logins, acc.locked_until = 0, None
             s.execute(delete(StaffSession).where(StaffSession.account_id == acc.id))
 
+    def unlock(self, naam: str) -> None:
+        """Lift a lock after too many failed logins (the administrator's way back in)."""
+        with self._session() as s, s.begin():
+            acc = s.execute(
+                select(StaffAccount).where(StaffAccount.naam == naam.strip().lower())
+            ).scalar_one_or_none()
+            if acc is None:
+                raise AccountError(f"onbekend account '{naam}'")
+            acc.failed_logins, acc.locked_until = 0, None
+
     def remove(self, naam: str) -> None:
         with self._session() as s, s.begin():
             acc = s.execute(

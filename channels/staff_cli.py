@@ -40,6 +40,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    AccountStore().unlock(args.naam)
+    print(f"Account '{args.naam}' is weer vrijgegeven.")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     rows = AccountStore().list()
     if not rows:
@@ -77,6 +83,9 @@ def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
             "--password-stdin", action="store_true", help="lees het wachtwoord van stdin"
         )
         p.set_defaults(func=_run(func))
+    p = sub.add_parser("unlock", help="account vrijgeven na te veel mislukte pogingen")
+    p.add_argument("naam")
+    p.set_defaults(func=_run(cmd_unlock))
     p = sub.add_parser("remove", help="account verwijderen")
     p.add_argument("naam")
     p.set_defaults(func=_run(cmd_remove))

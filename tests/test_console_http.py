@@ -128,11 +128,32 @@ def test_login_failure_and_success(client, db_url):
 
 def test_lockout_after_repeated_failures(client, db_url):
     naam = new_account(db_url)
-    statuses = [login(client, naam, f"fout-{i}").status_code for i in range(MAX_FAILED)]
-    assert statuses[:-1] == [401] * (MAX_FAILED - 1) and statuses[-1] == 429
+    pages = [login(client, naam, f"fout-{i}") for i in range(MAX_FAILED)]
+    assert [p.status_code for p in pages] == [401] * MAX_FAILED
     r = login(client, naam)  # even the right password, while locked
-    assert r.status_code == 429 and "geblokkeerd" in r.text
+    assert r.status_code == 401 and "geblokkeerd" in r.text
     assert client.get(f"{BASE}/api/cases").status_code == 401
+    # the page for a locked account is the page for an account that does not exist
+    unknown = login(client, f"niemand-{uuid.uuid4().hex[:6]}", "fout-x")
+    assert unknown.status_code == r.status_code
+    message = re.search(r'class="error" role="alert">([^<]+)<', r.text)
+    assert message and message.group(1) in unknown.text
+    # the administrator unlocks it
+    AccountStore(get_engine(db_url)).unlock(naam)
+    assert login(client, naam).status_code == 303
+
+
+def test_login_limit_counts_the_forwarded_address_only_behind_a_trusted_proxy():
+    from channels.console import client_address
+
+    trusted = {"10.0.0.2"}
+    # straight from the internet: the peer, whatever it forwards
+    assert client_address("203.0.113.9", "1.2.3.4", trusted) == "203.0.113.9"
+    # through the trusted proxy: the resident's address, not the proxy's
+    assert client_address("10.0.0.2", "198.51.100.7", trusted) == "198.51.100.7"
+    # a forged left part does not help: the right-most untrusted hop counts
+    assert client_address("10.0.0.2", "6.6.6.6, 198.51.100.7", trusted) == "198.51.100.7"
+    assert client_address("10.0.0.2", "", trusted) == "10.0.0.2"
 
 
 def test_csrf_is_required_on_every_post(client, db_url):
