@@ -88,14 +88,27 @@ def not_the_gemeente(tracker: Tracker) -> bool:
     return bool(NOT_THE_GEMEENTE.search(normalize_text(last_text(tracker))))
 
 
+#: A message this short that names no regulation or organisation continues the conversation.
+FOLLOW_UP_WORDS = 10
+
+
+def is_follow_up(text: str, named: dict[str, set[str]]) -> bool:
+    """True for a message that adds to the previous one rather than asking something new: no
+    topic word at all, or short and naming nothing."""
+    if not topic_words(text):
+        return True
+    return len(text.split()) <= FOLLOW_UP_WORDS and not any(named.values())
+
+
 def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
     """The questions the latest message most likely asks, with the conversation as context."""
     text = last_text(tracker)
     if not text:
         return []
-    if not topic_words(text):
-        # "hij is 30", "en voor een stel?": a follow-up says what changed, the message before it
-        # says what it is about.
+    named = named_records(tracker)
+    if is_follow_up(text, named):
+        # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
+        # the message before it says what it is about.
         earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
         if earlier:
@@ -107,7 +120,7 @@ def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
     return kb().ask(
         text,
-        named=named_records(tracker),
+        named=named,
         focus=tracker.get_slot("regeling"),
         gemeente=gemeente(tracker),
         staff=tracker.get_slot("modus") == "medewerker",
