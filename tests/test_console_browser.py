@@ -121,6 +121,15 @@ def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, b
         expect(row).to_contain_text("aanmaning van de energie", timeout=20_000)
         expect(row).to_contain_text("wacht op medewerker")
         expect(page.locator("#inbox-count")).not_to_be_empty()
+        expect(row).to_contain_text("wacht ")  # waiting time, not a clock time
+        # a work queue: the row is updated in place, so focus and the highlight survive polls
+        link = row.get_by_role("link", name=f"#{case_id}")
+        link.focus()
+        expect(row).to_have_class(re.compile(r"\bnew\b"))
+        page.wait_for_timeout(4_000)  # more than one poll
+        expect(link).to_be_focused()
+        expect(row).to_have_class(re.compile(r"\bnew\b"))
+        assert re.match(r"^\(\d+\) Inbox", page.title())
         page.screenshot(path=str(shots / "inbox.png"), full_page=True)
 
         # take the case and read the masked transcript
@@ -155,6 +164,9 @@ def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, b
         assert [m["text"] for m in got] == [text]
 
         page.get_by_role("button", name=re.compile("^Sluit af")).click()
+        expect(page.locator("#case-status")).to_contain_text("Klik nog eens")  # not closed yet
+        assert rest.get("/webhooks/bw/messages", params={"sender": sender}).json() == []
+        page.get_by_role("button", name=re.compile("^Zeker weten")).click()
         expect(page.locator("#case-status")).to_contain_text("gesloten")
         got = rest.get("/webhooks/bw/messages", params={"sender": sender}).json()
         assert [m["text"] for m in got] == [RESUME_TEXT]

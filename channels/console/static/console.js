@@ -44,31 +44,66 @@
     badge.setAttribute("aria-label", waiting + " wachtend");
   }
 
-  /* --- inbox --- */
+  /* --- inbox: a work queue updated in place, so focus and highlights stay across polls --- */
   const inbox = document.querySelector("[data-inbox]");
-  const seen = new Set();
+  const rows = new Map();
+  const opened = new Set(JSON.parse(window.sessionStorage.getItem("bw-opened") || "[]"));
   let first = true;
+
+  function waiting(iso) {
+    const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+    if (minutes < 60) return "wacht " + minutes + " min";
+    const hours = Math.floor(minutes / 60);
+    return hours < 24 ? "wacht " + hours + " uur " + (minutes % 60) + " min" : "sinds " + when(iso);
+  }
+
+  function cells(c) {
+    // Crisis cases come first from the server and say so: a person may be in danger.
+    const status = (c.reden === "crisis" ? "Spoed (crisis) · " : "") + c.status;
+    return [status, c.samenvatting, c.contact_voorkeur + " · " + channel(c.kanaal),
+      waiting(c.aangemaakt), c.medewerker || "–"];
+  }
+
+  function markOpened(id) {
+    opened.add(id);
+    window.sessionStorage.setItem("bw-opened", JSON.stringify([...opened].slice(-200)));
+  }
+
   async function refreshInbox() {
     const cases = await api("/cases");
     updateBadge(cases);
+    const waitingCount = cases.filter((c) => c.state === "wacht_op_medewerker").length;
+    document.title = (waitingCount ? "(" + waitingCount + ") " : "") + "Inbox · Bestaanswijzer";
     const tbody = inbox.querySelector("tbody");
-    tbody.replaceChildren();
-    if (!cases.length) {
-      const tr = el("tr"); tr.append(el("td", { colspan: "6" }, "Geen open gesprekken.")); tbody.append(tr);
-    }
+    const ids = new Set(cases.map((c) => c.id));
+    for (const [id, tr] of rows) if (!ids.has(id)) { tr.remove(); rows.delete(id); }
+    const empty = tbody.querySelector("tr.empty, tr:not([data-case])");
+    if (empty) empty.remove();
     const fresh = [];
+    let previous = null;
     for (const c of cases) {
-      const tr = el("tr", { "data-case": String(c.id) });
-      if (!first && !seen.has(c.id)) { tr.classList.add("new"); fresh.push(c.id); }
-      seen.add(c.id);
-      const link = el("a", { href: base + "/case/" + c.id }, "#" + c.id);
-      const td = el("td"); td.append(link);
-      // Crisis cases come first from the server and say so: a person may be in danger.
-      const status = (c.reden === "crisis" ? "Spoed (crisis) · " : "") + c.status;
-      tr.append(td, el("td", {}, status), el("td", {}, c.samenvatting),
-        el("td", {}, c.contact_voorkeur + " · " + channel(c.kanaal)), el("td", {}, when(c.aangemaakt)),
-        el("td", {}, c.medewerker || "–"));
-      tbody.append(tr);
+      let tr = rows.get(c.id);
+      if (!tr) {
+        tr = el("tr", { "data-case": String(c.id) });
+        const link = el("a", { href: base + "/case/" + c.id }, "#" + c.id);
+        link.addEventListener("click", () => markOpened(c.id));
+        const td = el("td"); td.append(link); tr.append(td);
+        for (let i = 0; i < 5; i++) tr.append(el("td"));
+        if (!first && !opened.has(c.id)) { tr.classList.add("new"); fresh.push(c.id); }
+        rows.set(c.id, tr);
+      }
+      // only changed text is written: the row (and a focused link in it) stays where it is
+      cells(c).forEach((text, i) => {
+        const td = tr.children[i + 1];
+        if (td.textContent !== text) td.textContent = text;
+      });
+      if (opened.has(c.id)) tr.classList.remove("new");
+      const want = previous ? previous.nextSibling : tbody.firstChild;
+      if (want !== tr) tbody.insertBefore(tr, want);
+      previous = tr;
+    }
+    if (!cases.length && !tbody.querySelector("tr.empty")) {
+      const tr = el("tr", { class: "empty" }); tr.append(el("td", { colspan: "6" }, "Geen open gesprekken.")); tbody.append(tr);
     }
     if (fresh.length) document.getElementById("inbox-status").textContent = "Nieuw: case " + fresh.join(", ");
     first = false;
@@ -126,7 +161,20 @@
     const draft = window.localStorage.getItem(key);
     if (draft) { reply.value = reply.value ? reply.value + "\n\n" + draft : draft; window.localStorage.removeItem(key); }
     document.getElementById("take").addEventListener("click", () => caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd."));
-    document.getElementById("close").addEventListener("click", () => caseAction("/close", {}, "Case gesloten. De bot neemt het gesprek weer over."));
+    // Closing needs a second click: the bot takes over again and the case leaves the inbox.
+    const closeButton = document.getElementById("close");
+    const closeLabel = closeButton.textContent;
+    closeButton.addEventListener("click", async () => {
+      if (closeButton.dataset.confirm !== "1") {
+        closeButton.dataset.confirm = "1";
+        closeButton.textContent = "Zeker weten? Klik nog eens om af te sluiten";
+        document.getElementById("case-status").textContent = "Klik nog eens op de knop om de case af te sluiten.";
+        return;
+      }
+      delete closeButton.dataset.confirm;
+      closeButton.textContent = closeLabel;
+      await caseAction("/close", {}, "Case gesloten. De bot neemt het gesprek weer over.");
+    });
     document.getElementById("callback").addEventListener("click", async () => {
       const out = document.getElementById("callback-number");
       const ok = await caseAction("/telefoon", {}, (r) => {
