@@ -8,12 +8,14 @@ resumes with ConversationResumed and tells the resident).
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import (
@@ -51,18 +53,42 @@ async def _append(agent: Any, sender_id: str, *events: Any) -> None:
         await agent.tracker_store.save(tracker)
 
 
-async def transcript(agent: Any, sender_id: str, limit: int = 50) -> list[dict[str, str]]:
-    """The last messages of a conversation with personal data masked."""
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _time(timestamp: float | None) -> str:
+    """'14:05' in the Dutch time zone, '' when unknown."""
+    if not timestamp:
+        return ""
+    moment = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).astimezone(_AMSTERDAM)
+    return moment.strftime("%H:%M")
+
+
+async def transcript(agent: Any, sender_id: str, limit: int = 200) -> list[dict[str, str]]:
+    """The last messages of a conversation with personal data masked, with the time of each.
+
+    A tapped button arrives as its payload ("/affirm"): staff read the button's own title
+    instead ("[knop] Ja, graag"), taken from the bot message that offered it (issue #20 item 4).
+    """
     tracker = await agent.processor.get_tracker(sender_id)
     lines = []
+    buttons: dict[str, str] = {}
     for e in tracker.events:
         if isinstance(e, UserUttered) and e.text:
-            lines.append({"van": "bewoner", "tekst": mask(e.text)})
+            text = e.text
+            if text.startswith("/"):
+                title = buttons.get(text) or buttons.get(text.split("{")[0])
+                text = f"[knop] {title}" if title else "[knop]"
+            lines.append({"van": "bewoner", "tekst": mask(text), "tijd": _time(e.timestamp)})
         elif isinstance(e, BotUttered) and e.text:
+            for b in (e.data or {}).get("buttons") or []:
+                if isinstance(b, dict) and b.get("payload") and b.get("title"):
+                    buttons[str(b["payload"])] = str(b["title"])
             lines.append(
                 {
                     "van": "bot" if not (e.metadata or {}).get("staff") else "medewerker",
                     "tekst": mask(e.text),
+                    "tijd": _time(e.timestamp),
                 }
             )
     return lines[-limit:]

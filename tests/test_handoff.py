@@ -4,6 +4,7 @@ of consent, summary, contact preference, cancelling and crisis through the real 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import httpx
@@ -214,3 +215,22 @@ def test_crisis_cases_come_first_in_the_inbox(db_url):
     urgent = store.create(f"crisis-{tag}", "bw", "crisis", "wil er niet meer zijn", "chat")
     ids = [c.id for c in store.list()]
     assert ids.index(urgent.id) < ids.index(ordinary.id)
+
+
+async def test_transcript_shows_button_titles_and_times(rasa_server):
+    """Staff read what the resident tapped ('[knop] Met een mens praten'), not '/vraag_mens',
+    and when each line was said (issue #20 item 4)."""
+    base, _ = rasa_server
+    sender = f"knop-{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=base, timeout=60) as c:
+        await say(c, sender, "hoeveel mag ik bijverdienen in de bijstand van de gemeente")
+        assert "doorsturen" in await say(c, sender, "/vraag_mens")
+        await say(c, sender, "ja")
+        await say(c, sender, "ja")
+        assert "doorgestuurd (nummer" in await say(c, sender, "hier in de chat")
+        cases = (await c.get("/webhooks/staff/cases", headers=AUTH)).json()
+        case = next(x for x in cases if "bijverdienen" in x["samenvatting"])
+        detail = (await c.get(f"/webhooks/staff/cases/{case['id']}", headers=AUTH)).json()
+        said = [line["tekst"] for line in detail["transcript"] if line["van"] == "bewoner"]
+        assert "[knop] Met een mens praten" in said and "/vraag_mens" not in said
+        assert all(re.fullmatch(r"\d\d:\d\d", line["tijd"]) for line in detail["transcript"])

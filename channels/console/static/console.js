@@ -128,15 +128,14 @@
     const canReply = c.state === "medewerker";
     for (const f of form.elements) f.disabled = !canReply;
     const list = document.getElementById("transcript");
-    const lines = c.transcript.map((l) => [l.van, l.tekst]);
-    if (list.dataset.count !== String(lines.length)) {
-      list.replaceChildren();
-      for (const [van, tekst] of lines) {
-        const li = el("li", { class: van });
-        li.append(el("span", { class: "van" }, van), document.createTextNode(tekst));
-        list.append(li);
-      }
-      list.dataset.count = String(lines.length);
+    // Only new lines are added (not the whole list again), so a screen reader announces just
+    // those; each line shows its time.
+    const shown = list.children.length;
+    for (const l of c.transcript.slice(shown)) {
+      const li = el("li", { class: l.van });
+      li.append(el("span", { class: "van" }, l.van + (l.tijd ? " · " + l.tijd : "")),
+        document.createTextNode(l.tekst));
+      list.append(li);
     }
     if (!open) document.getElementById("case-status").textContent = "Deze case is " + c.status + ".";
   }
