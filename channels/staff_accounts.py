@@ -128,6 +128,16 @@ def check_name(naam: str) -> str:
     return naam
 
 
+def _account(session: Session, naam: str) -> StaffAccount:
+    """The account with this name (case-insensitive), or AccountError."""
+    acc = session.execute(
+        select(StaffAccount).where(StaffAccount.naam == naam.strip().lower())
+    ).scalar_one_or_none()
+    if acc is None:
+        raise AccountError(f"onbekend account '{naam}'")
+    return acc
+
+
 class AccountStore:
     """Account and session operations, each in its own short transaction."""
 
@@ -152,11 +162,7 @@ class AccountStore:
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"wachtwoord: minstens {MIN_PASSWORD} tekens")
         with self._session() as s, s.begin():
-            acc = s.execute(
-                select(StaffAccount).where(StaffAccount.naam == naam.strip().lower())
-            ).scalar_one_or_none()
-            if acc is None:
-                raise AccountError(f"onbekend account '{naam}'")
+            acc = _account(s, naam)
             acc.password_hash = hash_password(password)
             acc.failed_logins, acc.locked_until = 0, None
             s.execute(delete(StaffSession).where(StaffSession.account_id == acc.id))
@@ -164,20 +170,12 @@ class AccountStore:
     def unlock(self, naam: str) -> None:
         """Lift a lock after too many failed logins (the administrator's way back in)."""
         with self._session() as s, s.begin():
-            acc = s.execute(
-                select(StaffAccount).where(StaffAccount.naam == naam.strip().lower())
-            ).scalar_one_or_none()
-            if acc is None:
-                raise AccountError(f"onbekend account '{naam}'")
+            acc = _account(s, naam)
             acc.failed_logins, acc.locked_until = 0, None
 
     def remove(self, naam: str) -> None:
         with self._session() as s, s.begin():
-            acc = s.execute(
-                select(StaffAccount).where(StaffAccount.naam == naam.strip().lower())
-            ).scalar_one_or_none()
-            if acc is None:
-                raise AccountError(f"onbekend account '{naam}'")
+            acc = _account(s, naam)
             s.execute(delete(StaffSession).where(StaffSession.account_id == acc.id))
             s.delete(acc)
 
