@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.regelingen import ActionRegelingUitleg
 from channels.console import BASE, LoginLimiter, b1_text
+from channels.console import __file__ as CONSOLE_FILE
 from channels.staff_accounts import (
     MAX_FAILED,
     AccountError,
@@ -318,3 +319,23 @@ def test_callback_number_for_the_taker_only_with_an_audit_note(rasa_server, db_u
     # the resident is told someone has the question, with the staff member's name
     waiting = httpx.get(f"{base}/webhooks/bw/messages", params={"sender": resident}, timeout=30)
     assert any("heeft je vraag" in m["text"] and me in m["text"] for m in waiting.json())
+
+
+def test_focus_ring_has_enough_contrast_on_white():
+    """WCAG 1.4.11: the focus indicator needs at least 3:1 against the white page (#f5a623
+    was 2.0:1)."""
+    from pathlib import Path
+
+    css = (Path(CONSOLE_FILE).parent / "console" / "static" / "console.css").read_text(
+        encoding="utf8"
+    )
+    colour = re.search(r":focus-visible\s*\{[^}]*outline:[^;]*#([0-9a-fA-F]{6})", css).group(1)
+
+    def luminance(hex6: str) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(hex6[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    assert (1.0 + 0.05) / (luminance(colour) + 0.05) >= 3.0
