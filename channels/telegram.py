@@ -25,7 +25,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
+from telegram.constants import ChatAction, ChatType, InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, utf16_len
@@ -82,9 +83,14 @@ class TelegramOutput(OutputChannel):
         return self.store.address(CHANNEL, str(recipient_id)) or str(recipient_id)
 
     async def send_typing(self, recipient_id: str) -> None:
-        await self.bot.send_chat_action(
-            chat_id=self.chat_id(recipient_id), action=ChatAction.TYPING
-        )
+        """Best effort: a typing indicator that fails (429, 403, timeout) must never stop the
+        message from reaching the bot (issue #22 item 3)."""
+        try:
+            await self.bot.send_chat_action(
+                chat_id=self.chat_id(recipient_id), action=ChatAction.TYPING
+            )
+        except TelegramError as exc:
+            log.warning("telegram.typing_failed", reason=type(exc).__name__)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         chat_id = self.chat_id(recipient_id)
@@ -144,6 +150,12 @@ class TelegramHandler:
             return
         out = await self._output()
         chat_id = str(msg.chat_id)
+        if msg.chat.type != ChatType.PRIVATE:
+            # Money trouble is private: in a group everyone would read it and share one
+            # conversation. One polite line, nothing to Rasa, nothing stored (issue #22 item 5).
+            log.info("telegram.not_private", chat_type=str(msg.chat.type))
+            await out.send_text_message(chat_id, texts()["only_private"])
+            return
         if msg.text is None:
             log.info("telegram.not_text", self.intake.sender(chat_id, remember=False))
             await out.send_text_message(chat_id, texts()["only_text"])

@@ -268,3 +268,28 @@ def test_set_webhook_refuses_without_secret(channel_server):
     result = _cli(["set-webhook", "https://bw.example.org"], channel_server.telegram, secret="")
     assert result.returncode != 0 and "TELEGRAM_SECRET_TOKEN" in result.stderr
     assert len(channel_server.telegram.calls_to("setWebhook")) == before
+
+
+def test_a_failing_typing_indicator_does_not_stop_the_message(channel_server):
+    """Issue #22 item 3: sendChatAction answers 429 (as the Bot API does under load); the
+    message still reaches the bot and the answer is sent."""
+    cid = p.chat_id()
+    channel_server.telegram.failing["sendChatAction"] = 429
+    try:
+        assert (
+            p.post_telegram(channel_server.base, p.tg_text(cid, "wat is zorgtoeslag")).status_code
+            == 200
+        )
+        assert any("Zorgtoeslag" in r for r in _replies(channel_server, cid))
+    finally:
+        channel_server.telegram.failing.pop("sendChatAction", None)
+
+
+def test_group_chats_get_one_line_and_nothing_reaches_the_bot(channel_server):
+    """Issue #22 item 5: debt advice is not given in a group; the group gets one polite line."""
+    gid = -p.chat_id()
+    update = p.tg_text(gid, "ik heb schulden, wat nu")
+    update["message"]["chat"] = {"id": gid, "type": "group", "title": "Familie"}
+    assert p.post_telegram(channel_server.base, update).status_code == 200
+    replies = _replies(channel_server, gid, settle=1.0)
+    assert len(replies) == 1 and "privégesprek" in replies[0]

@@ -52,6 +52,8 @@ class FakeTelegramAPI(FakeServer):
         self._ids = itertools.count(1)
         self._updates: list[dict[str, Any]] = []
         self._updates_lock = threading.Lock()
+        #: method -> HTTP status to answer with, as the Bot API does (429 with retry_after).
+        self.failing: dict[str, int] = {}
 
     def push(self, update: dict[str, Any]) -> None:
         with self._updates_lock:
@@ -69,6 +71,16 @@ class FakeTelegramAPI(FakeServer):
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: bad body"}
         method = match["method"]
         self.record(Call(method, params, headers))
+        if method in self.failing:
+            code = self.failing[method]
+            error: dict[str, Any] = {"ok": False, "error_code": code}
+            if code == 429:
+                error.update(
+                    description="Too Many Requests: retry after 1", parameters={"retry_after": 1}
+                )
+            else:
+                error["description"] = "Forbidden: bot was blocked by the user"
+            return code, error
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method"}
