@@ -39,7 +39,8 @@ def main() -> None:
     import rasa_sdk.endpoint as endpoint  # noqa: PLC0415 - after the block above
     from rasa_sdk.__main__ import main as sdk_main  # noqa: PLC0415
 
-    from bot.env import action_token, private_files  # noqa: PLC0415
+    from bot.env import action_token  # noqa: PLC0415
+    from knowledge.db import private_files  # noqa: PLC0415
 
     private_files()
     token = action_token()

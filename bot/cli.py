@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot import env
+from knowledge.db import private_files
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -194,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    env.private_files()
+    private_files()
     env.apply()
     args = build_parser().parse_args(argv)
     return args.func(args)

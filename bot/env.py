@@ -17,16 +17,6 @@ DEFAULTS = {
 }
 
 
-#: Files our processes create (databases, logs, secrets) are readable by their owner only, and
-#: folders only open to the owner (issue #19 item 7). Children (Rasa, the action server) inherit it.
-PRIVATE_UMASK = 0o077
-
-
-def private_files() -> None:
-    """New files 0600 and folders 0700 from here on, in this process and its children."""
-    os.umask(PRIVATE_UMASK)
-
-
 def apply() -> dict[str, str]:
     """Set the defaults (without overriding what the user set) and return the environment."""
     for key, value in DEFAULTS.items():

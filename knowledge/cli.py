@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import loader
 from knowledge.content import STALE_AFTER_DAYS, ContentError, read_content
-from knowledge.db import get_engine
+from knowledge.db import get_engine, private_files
 from knowledge.models import Organization, Regeling, Service
 from knowledge.service import KnowledgeService
 
@@ -179,7 +178,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.umask(0o077)  # the database is created readable by its owner only (as bot.env.private_files)
+    private_files()  # the database is created readable by its owner only
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -190,6 +190,7 @@ def _check_record(
     today: dt.date,
     problems: list[Problem],
     warnings: list[Problem],
+    source_warnings: list[Problem] | None = None,
 ) -> None:
     for err in sorted(_validator(kind).iter_errors(data), key=lambda e: list(e.absolute_path)):
         problems.append(Problem(rel, _path(err), err.message))
@@ -242,7 +243,7 @@ def _check_record(
                             "een web-kanaal moet een URL zijn (https://...)",
                         )
                     )
-    _check_vragen(data, rel, problems)
+    _check_vragen(data, rel, problems, source_warnings)
     if (
         kind == "regeling"
         and data.get("geldig_tot")
@@ -431,8 +432,9 @@ def read_content(roots: list[Path] | None = None, today: dt.date | None = None) 
                 data = _read(path, rel, problems)
                 if data is None:
                     continue
-                _check_record(kind, data, rel, path.stem, today, problems, cs.warnings)
-                _check_vragen(data, rel, [], cs.source_warnings)
+                _check_record(
+                    kind, data, rel, path.stem, today, problems, cs.warnings, cs.source_warnings
+                )
                 target = {
                     "regeling": cs.regelingen,
                     "organisatie": cs.organisaties,

@@ -18,6 +18,16 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Files our processes create (databases, logs, secrets) are readable by their owner only, and
+#: folders only open to the owner (issue #19 item 7). Children (Rasa, the action server) inherit it.
+PRIVATE_UMASK = 0o077
+
+
+def private_files() -> None:
+    """New files 0600 and folders 0700 from here on, in this process and its children."""
+    os.umask(PRIVATE_UMASK)
+
+
 def var_dir() -> Path:
     """Where local state lives (databases, keys, logs): ``BW_VAR_DIR`` or ``var/`` in the repo."""
     return Path(os.environ.get("BW_VAR_DIR") or ROOT / "var")

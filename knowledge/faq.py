@@ -133,20 +133,15 @@ class QuestionIndex:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.vragen: list[VraagView] = self._load()
+        self.vragen, ways, names = self._load()
         texts: list[str] = []
         owner: list[int] = []
-        with Session(engine, future=True) as s:
-            rows = s.execute(select(Vraag.sleutel, Vraag.vraag, Vraag.varianten)).all()
-        ways = {r.sleutel: [r.vraag, *r.varianten] for r in rows}
         self._topic: list[tuple[set[str], set[str]]] = []
         self._record_words: list[set[str]] = []
         for i, v in enumerate(self.vragen):
-            words: set[str] = topic_words(
-                " ".join([v.record_naam, *self._names.get(v.record_id, [])])
-            )
+            words: set[str] = topic_words(" ".join([v.record_naam, *names.get(v.record_id, [])]))
             self._record_words.append(set(words))
-            for way in ways.get(v.sleutel, []):
+            for way in ways[i]:
                 texts.append(_prepare(way))
                 owner.append(i)
                 words |= topic_words(way)
@@ -160,25 +155,24 @@ class QuestionIndex:
             self._wm = self._words.fit_transform(texts)
             self._cm = self._chars.fit_transform(texts)
 
-    def _load(self) -> list[VraagView]:
+    def _load(self) -> tuple[list[VraagView], list[list[str]], dict[str, list[str]]]:
+        """The questions, the ways of asking each (same order), and every record's synonyms;
+        one read of each table."""
         with Session(self.engine, future=True) as s:
-            regs = {r.id: (r.naam, r.gemeente) for r in s.execute(select(Regeling)).scalars()}
-            orgs = {o.id: o.naam for o in s.execute(select(Organization)).scalars()}
-            self._names: dict[str, list[str]] = {
-                r.id: list(r.synoniemen) for r in s.execute(select(Regeling)).scalars()
-            }
-            self._names.update(
-                {o.id: list(o.synoniemen) for o in s.execute(select(Organization)).scalars()}
-            )
-            out = []
+            regs = {r.id: r for r in s.execute(select(Regeling)).scalars()}
+            orgs = {o.id: o for o in s.execute(select(Organization)).scalars()}
+            names = {rid: list(r.synoniemen) for rid, r in {**regs, **orgs}.items()}
+            vragen: list[VraagView] = []
+            ways: list[list[str]] = []
             for q in s.execute(select(Vraag).order_by(Vraag.id)).scalars():
                 if q.regeling_id:
                     kind, rid = "regeling", q.regeling_id
-                    naam, gem = regs.get(rid, (rid, None))
+                    reg = regs.get(rid)
+                    naam, gem = (reg.naam, reg.gemeente) if reg else (rid, None)
                 else:
                     kind, rid = "organisatie", str(q.organisatie_id)
-                    naam, gem = orgs.get(rid, rid), None
-                out.append(
+                    naam, gem = (orgs[rid].naam if rid in orgs else rid), None
+                vragen.append(
                     VraagView(
                         sleutel=q.sleutel,
                         record_kind=kind,
@@ -194,7 +188,8 @@ class QuestionIndex:
                         jaar=q.jaar,
                     )
                 )
-            return out
+                ways.append([q.vraag, *q.varianten])
+            return vragen, ways, names
 
     def similarity(self, text: str) -> np.ndarray:
         """Per question: the best cosine of ``text`` (or one of its sentences) to a way of asking."""
