@@ -187,11 +187,24 @@ def crisis_no_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, modus:
         dispatcher.utter_message(response="utter_crisis_geen_mens", chat=chat, plekken=places)
 
 
+def answer_as_information(
+    dispatcher: CollectingDispatcher, categorie: str, where: str
+) -> list[dict[str, Any]]:
+    """A question for someone else or for work: the right lines as information. No check, no
+    crisis mode, no hand-off: the person asked where to send someone, and this is the answer."""
+    dispatcher.utter_message(
+        response=crisis_config()[categorie]["informatie"],
+        plekken="\n".join(crisis_places(categorie, where)),
+    )
+    return []
+
+
 class ActionCrisis(Action):
     """Answers a crisis signal before anything else, and starts crisis mode.
 
     Sure: the crisis answer, then the question whether a buurtteam member may contact them.
     In doubt: a short check with the right number, and their own question one tap away.
+    A question for someone else or for work: the lines as information.
     """
 
     def name(self) -> str:
@@ -204,7 +217,10 @@ class ActionCrisis(Action):
         config = crisis_config()[categorie]
         where = gemeente(tracker)
         again = bool(tracker.get_slot("crisis_modus"))
-        zeker = next(tracker.get_latest_entity_values("crisis_zekerheid"), "zeker") != "twijfel"
+        zekerheid = next(tracker.get_latest_entity_values("crisis_zekerheid"), "zeker")
+        if zekerheid == "informatie" and not again:
+            return answer_as_information(dispatcher, categorie, where)
+        zeker = zekerheid not in {"twijfel", "informatie"}
         response = "opnieuw" if again else ("response" if zeker else "twijfel")
         dispatcher.utter_message(
             response=config[response], plekken="\n".join(crisis_places(categorie, where))

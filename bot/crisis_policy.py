@@ -99,11 +99,12 @@ class CrisisModePolicy(Policy):
         intent = (message.intent or {}).get("name")
         latest = tracker.latest_action_name
         doubt = intent != "crisis" and any(
-            e.get("entity") == "crisis_zekerheid" and e.get("value") == "twijfel"
+            e.get("entity") == "crisis_zekerheid" and e.get("value") in {"twijfel", "informatie"}
             for e in message.entities or []
         )
         if doubt:
-            # A doubt: check with the person first, then wait for their answer.
+            # A doubt: check with the person first, then wait for their answer. A question for
+            # someone else or for work gets the lines as information, the same way.
             if latest == ACTION_LISTEN_NAME:
                 return CRISIS
             if latest == CRISIS:

@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.crisis import detect
+from nlu.crisis import CrisisSignal, detect
 from nlu.entities import extract
 
 # A button payload ("/vraag_mens", '/regeling_uitleg{"regeling": "huurtoeslag"}'), not typed words.
@@ -58,10 +58,17 @@ class KnowledgeEntityMatcher(StatelessComponent):
         return messages
 
 
+def zekerheid(signal: CrisisSignal) -> str:
+    """``zeker``, ``twijfel`` (check with the person) or ``informatie`` (the lines, as information)."""
+    if signal.informatie:
+        return "informatie"
+    return "zeker" if signal.zeker else "twijfel"
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisDetector(StatelessComponent):
     """Marks crisis messages with ``crisis_categorie`` (the leading category),
-    ``crisis_zekerheid`` (``zeker`` or ``twijfel``) and ``crisis_ook`` (other categories in the
+    ``crisis_zekerheid`` (``zeker``, ``twijfel`` or ``informatie``) and ``crisis_ook`` (other categories in the
     same message) entities. When sure, it also overrides the intent with ``crisis`` (confidence 1),
     keeping the classifier's ranking below it, so a money question can be kept for later. In doubt
     it leaves the intent alone: ``bot.crisis_policy`` then checks with the person, except in the
@@ -96,7 +103,7 @@ class CrisisDetector(StatelessComponent):
             ]
             for name, value in [
                 ("crisis_categorie", signal.categorie),
-                ("crisis_zekerheid", "zeker" if signal.zeker else "twijfel"),
+                ("crisis_zekerheid", zekerheid(signal)),
                 *[("crisis_ook", other) for other in signal.ook],
             ]:
                 entities.append(

@@ -14,13 +14,14 @@ Every category found is reported, most urgent first: the first leads the answer,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from knowledge.text import clean_surrogates, normalize_text
+from nlu import crisis_frame
 from nlu.crisis_model import CATEGORIES, DOUBT, THRESHOLD, VETO
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patronen.yml"
@@ -41,6 +42,7 @@ class CrisisSignal:
     pattern: str  # the pattern that matched, or "model:<score>"
     ook: tuple[str, ...] = ()
     zeker: bool = True
+    informatie: bool = False  # asked for someone else or for work: the lines, not a crisis answer
 
 
 @lru_cache(maxsize=1)
@@ -79,16 +81,8 @@ def model_hits(text: str) -> tuple[float, dict[str, float]]:
     return crisis, {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
 
 
-def detect(text: str) -> CrisisSignal | None:
-    """The crisis categories this text shows, most urgent first, or None.
-
-    A pattern or a model score at THRESHOLD is sure; a score between DOUBT and THRESHOLD is a
-    doubt. A pattern of a practical category is overruled when the model is sure the message is
-    ordinary (VETO): "ik heb vannacht slecht geslapen" is not a night without a roof.
-    """
-    if not text or not text.strip():
-        return None
-    text = clean_surrogates(text)
+def _signal(text: str) -> CrisisSignal | None:
+    """Patterns and model, without looking at the frame."""
     patterns = pattern_hits(text)
     score, learned = model_hits(text)
     if score < VETO:
@@ -99,3 +93,51 @@ def detect(text: str) -> CrisisSignal | None:
     lead = found[0]
     why = patterns.get(lead) or f"model:{score:.2f}"
     return CrisisSignal(lead, why, tuple(found[1:]), zeker=bool(patterns) or score >= THRESHOLD)
+
+
+def _danger_now(signal: CrisisSignal, text: str) -> bool:
+    """Danger now by a pattern or a sure score: never reframed."""
+    named = signal.categorie == "gevaar_nu" or "gevaar_nu" in signal.ook
+    return named and (signal.zeker or "gevaar_nu" in pattern_hits(text))
+
+
+def _without_danger(signal: CrisisSignal, text: str) -> CrisisSignal:
+    """The signal led by its most likely category other than danger now (only a doubt there)."""
+    if signal.categorie != "gevaar_nu" and "gevaar_nu" not in signal.ook:
+        return signal
+    from nlu.crisis_model import model  # noqa: PLC0415
+
+    scores = model().scores(text[:MAX_CHARS])
+    others = [c for c in CATEGORIES if c not in {"gevaar_nu", "crisis"}]
+    lead = max(others, key=lambda c: scores.get(c, 0.0))
+    return replace(
+        signal, categorie=lead, ook=tuple(c for c in signal.ook if c not in {lead, "gevaar_nu"})
+    )
+
+
+def detect(text: str) -> CrisisSignal | None:
+    """The crisis categories this text shows, most urgent first, or None.
+
+    A pattern or a model score at THRESHOLD is sure; a score between DOUBT and THRESHOLD is a
+    doubt. A pattern of a practical category is overruled when the model is sure the message is
+    ordinary (VETO): "ik heb vannacht slecht geslapen" is not a night without a roof.
+
+    Then the frame (``nlu.crisis_frame``), never for danger now: a crisis told as past and over
+    only counts for what the message says about today; a question for someone else or for work
+    gets the lines as information; a joke the model is not worried about is no crisis, and a joke
+    it is worried about is checked rather than answered as sure.
+    """
+    if not text or not text.strip():
+        return None
+    text = clean_surrogates(text)
+    signal = _signal(text)
+    if signal is None or _danger_now(signal, text):
+        return signal
+    if crisis_frame.is_past_and_over(text):
+        return _signal(rest) if (rest := crisis_frame.present_part(text)).strip() else None
+    if crisis_frame.is_information(text):
+        return replace(_without_danger(signal, text), zeker=False, informatie=True)
+    if crisis_frame.is_joke(text):
+        score, _ = model_hits(text)
+        return None if score < DOUBT else replace(signal, zeker=False)
+    return signal

@@ -127,7 +127,17 @@ def training_set() -> list[tuple[str, str]]:
         pairs.append((item["text"] if isinstance(item, dict) else item, NONE))
     # NLU examples are ordinary questions; the few a pattern flags are left out, not taught as "geen".
     pairs += [(text, NONE) for text, _ in training_examples(NLU_DIR) if not pattern_hits(text)]
-    return pairs
+    return pairs + ordinary_fragments(pairs)
+
+
+def ordinary_fragments(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The sentences and windows of every ordinary message, as ordinary messages themselves.
+
+    The model scores each sentence of a message on its own ("mijn vader zegt altijd" after a
+    split); taught only on whole messages it was sure about fragments it had never seen. A crisis
+    message's fragments are not added: most of them are the ordinary part of its story.
+    """
+    return [(part, NONE) for text, label in pairs if label == NONE for part in windows(text)[1:]]
 
 
 def fingerprint() -> str:

@@ -60,7 +60,7 @@ def test_every_category_has_an_answer_a_second_answer_and_a_line_when_it_comes_s
     )
     for categorie in CATEGORIES:
         config = crisis_config()[categorie]
-        for key in ("response", "opnieuw", "ook"):
+        for key in ("response", "opnieuw", "ook", "twijfel", "informatie"):
             assert config[key] in domain["responses"], (categorie, key)
         assert config["organisaties"], categorie
 

@@ -38,3 +38,13 @@ async def test_after_a_crisis_answer_small_talk_gets_no_joke(conversation):
             "hoe gaat het met jou => 113.nl | !altijd goed",
         ]
     )
+
+
+async def test_a_question_for_someone_else_gets_the_lines_and_no_crisis_mode(conversation):
+    await conversation.script(
+        [
+            "ik werk als vrijwilliger bij de voedselbank. hoe verwijs ik iemand die zegt dat hij er niet meer wil zijn?"
+            " => Voor iemand die aan zelfdoding denkt | 113 | 0800-0113 | !Klopt dat | !doorsturen",
+            "dankjewel => Graag gedaan | !sorry te zeggen",
+        ]
+    )

@@ -1,0 +1,62 @@
+"""The frame around a crisis word: past and over, information for someone else, or a joke.
+
+The safety net looks for crisis words; people also use them to tell what is behind them ("vorig
+jaar wilde ik niet meer leven, nu gaat het goed"), to ask where to send someone ("waar verwijs ik
+iemand naar die ..."), or as a joke ("ik ga dood haha"). Answering those with "ben je in gevaar?"
+hides the answer they asked for. This module only names the frame; ``nlu.crisis.detect`` decides
+what it changes, and never for danger now. The word lists are data: ``bot/crisis_kader.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.text import normalize_text
+
+FRAME_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_kader.yml"
+_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+|,\s+(?=(?:maar|nu|inmiddels|gelukkig|but|now)\b)")
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, re.Pattern[str]]:
+    data = yaml.safe_load(FRAME_FILE.read_text(encoding="utf8"))
+    out = {
+        key: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data[key]) + r")\b")
+        for key in ("verleden", "herstel", "terugval", "informatie", "grap")
+    }
+    out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
+    return out
+
+
+def has(key: str, text: str) -> bool:
+    """Whether the message shows this frame's words (``grap_emoji`` on the text as typed)."""
+    lists = _lists()
+    if key == "grap_emoji":
+        return bool(lists[key].search(text))
+    return bool(lists[key].search(normalize_text(text)))
+
+
+def is_joke(text: str) -> bool:
+    return has("grap", text) or has("grap_emoji", text)
+
+
+def is_information(text: str) -> bool:
+    """Asks where to send someone, or asks as a professional or volunteer."""
+    return has("informatie", text)
+
+
+def is_past_and_over(text: str) -> bool:
+    """Tells of a crisis in the past that is over now, and says nothing of it coming back."""
+    return has("verleden", text) and has("herstel", text) and not has("terugval", text)
+
+
+def present_part(text: str) -> str:
+    """The message without its sentences about the past or about things being better now: what is
+    left is what the person says about today, and still goes through the safety net."""
+    parts = [p for p in _SENTENCE.split(text) if p and p.strip()]
+    keep = [p for p in parts if not (has("verleden", p) or has("herstel", p))]
+    return " ".join(keep)

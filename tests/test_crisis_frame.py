@@ -1,0 +1,82 @@
+"""The frame around a crisis word (nlu.crisis_frame): a crisis told as past and over, a question
+for someone else or for work, a joke. The real detector (patterns and the fitted model) decides;
+these messages were written for this test, not taken from any blind set."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu import crisis_frame
+from nlu.crisis import detect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in 2019 heb ik een paar weken in mijn auto geslapen. nu heb ik een huurhuis, kan ik huurtoeslag krijgen?",
+        "drie jaar geleden was ik zo ver dat ik niet meer wilde leven. inmiddels gaat het een stuk beter. telt mijn ziektewet mee voor de ww?",
+        "vroeger sloeg mijn stiefvader ons. hij is al jaren uit beeld. moet ik als ik 18 word zelf een zorgverzekering nemen?",
+    ],
+)
+def test_a_crisis_that_is_past_and_over_is_not_answered_as_one(text):
+    assert crisis_frame.is_past_and_over(text)
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "categorie"),
+    [
+        # it comes back: the past frame does not hold
+        (
+            "vorig jaar wilde ik er niet meer zijn. het ging een tijd beter, maar sinds de brief van de deurwaarder komen die gedachten terug",
+            "suicide",
+        ),
+        # over, and something new today: what is said about today still counts
+        (
+            "vroeger had ik veel schulden, nu gaat het beter. maar mijn vriend heeft vanavond mijn pinpas afgepakt en me geslagen",
+            "geweld",
+        ),
+        # "het gaat niet goed" is no recovery
+        ("vorige maand ben ik ontslagen. het gaat niet goed, ik wil niet meer leven", "suicide"),
+    ],
+)
+def test_a_crisis_now_behind_a_past_one_is_still_caught(text, categorie):
+    signal = detect(text)
+    assert signal is not None and signal.zeker, signal
+    assert signal.categorie == categorie or categorie in signal.ook, signal
+
+
+def test_a_question_for_someone_else_gets_the_lines_as_information():
+    signal = detect(
+        "ik ben mentor op het mbo. welk nummer geef ik een student die zegt dat ze niet meer wil leven?"
+    )
+    assert signal is not None and signal.informatie and not signal.zeker
+    assert signal.categorie == "suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "haha nee echt, mijn ex staat nu met een mes voor de deur",
+        "ik ben buurtteamconsulent en bij mijn client staat nu iemand met een mes voor de deur",
+        "vroeger ging het slecht, nu gaat het beter, maar er staat nu iemand met een mes voor mijn deur",
+    ],
+)
+def test_danger_now_is_never_reframed(text):
+    signal = detect(text)
+    assert signal is not None and signal.zeker and signal.categorie == "gevaar_nu", signal
+
+
+def test_a_joke_with_a_crisis_word_is_no_sure_crisis():
+    text = "als ik die energierekening zie ga ik dood haha. kan ik de termijn verlagen?"
+    assert crisis_frame.is_joke(text)
+    signal = detect(text)
+    assert signal is None or not signal.zeker, signal
+    # without the joke the same words are a sure crisis: the frame is what changed it
+    assert detect("als ik die energierekening zie wil ik dood").zeker
+
+
+def test_the_frame_word_lists_compile_and_recovery_is_not_negated():
+    assert crisis_frame.has("herstel", "inmiddels gaat het gelukkig weer goed")
+    assert not crisis_frame.has("herstel", "het gaat echt niet goed")
+    assert crisis_frame.has("grap_emoji", "ik ga dood \U0001f602")
