@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, last_text
-from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first
+from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
 from nlu import numbers
 
 
@@ -34,7 +34,10 @@ class ActionAchttienVraag(Action):
             # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,
             # so the personal checklist with dates is the answer.
             return [SlotSet("achttien_maand", day.isoformat()), FollowupAction("action_achttien")]
-        events = answer_first(dispatcher, tracker, ANSWER)
+        # "zoon is 18 geworden, krijgt hij studiefinanciering": a regulation named next to the age
+        # is what the question is about, so a question about it needs less to be answered.
+        named = any(named_records(tracker).values())
+        events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST if named else ANSWER)
         if events is not None:
             dispatcher.utter_message(response="utter_achttien_lijst_aanbod")
             return events

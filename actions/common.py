@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge.faq import topic_words
 from knowledge.models import Gemeente
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 from knowledge.text import normalize_text
@@ -53,7 +54,9 @@ def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
         national = [r for r in regs if r.gemeente is None]
         if local or national:
             return (local or national)[0]
-    found = service.find_regeling(text, where) if text else None
+    # A search over the words, only when the message has a topic word: "waar moet ik dat
+    # aanvragen?" refers back to the slot, and a search over its generic words finds anything.
+    found = service.find_regeling(text, where) if text and topic_words(text) else None
     if found:
         return found
     named = entity(tracker, "regeling")

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import find_place, gemeente, kb, last_text
 from knowledge.answers import datum, service_block
-from knowledge.faq import VraagHit, topic_words
+from knowledge.faq import VraagHit, is_follow_up, topic_words
 from knowledge.text import normalize_text
 
 #: A question this close is the answer to a message whose intent has its own answer (a card, a
@@ -88,16 +88,12 @@ def not_the_gemeente(tracker: Tracker) -> bool:
     return bool(NOT_THE_GEMEENTE.search(normalize_text(last_text(tracker))))
 
 
-#: A message this short that names no regulation or organisation continues the conversation.
-FOLLOW_UP_WORDS = 10
-
-
-def is_follow_up(text: str, named: dict[str, set[str]]) -> bool:
-    """True for a message that adds to the previous one rather than asking something new: no
-    topic word at all, or short and naming nothing."""
-    if not topic_words(text):
-        return True
-    return len(text.split()) <= FOLLOW_UP_WORDS and not any(named.values())
+def in_focus(tracker: Tracker) -> str | None:
+    """The record the conversation is about: the regulation in focus, else the record of the
+    question answered last (an organisation: "juridisch loket" -> "hoe laat zijn ze open")."""
+    return tracker.get_slot("regeling") or (
+        str(tracker.get_slot("vraag") or "").split(":")[0] or None
+    )
 
 
 def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
@@ -106,7 +102,7 @@ def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
     if not text:
         return []
     named = named_records(tracker)
-    if is_follow_up(text, named):
+    if is_follow_up(text, any(named.values())):
         # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
         # the message before it says what it is about.
         earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
@@ -121,7 +117,7 @@ def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
     return kb().ask(
         text,
         named=named,
-        focus=tracker.get_slot("regeling"),
+        focus=in_focus(tracker),
         gemeente=gemeente(tracker),
         staff=tracker.get_slot("modus") == "medewerker",
         limit=limit,
@@ -218,19 +214,8 @@ def _first_sentences(text: str, limit: int = 260) -> str:
     return out
 
 
-def answer_organisation(
-    dispatcher: CollectingDispatcher, tracker: Tracker
-) -> list[dict[str, Any]] | None:
-    """'wat doet single supermom', 'tel nr fbna': the named organisation, what it does and how to
-    reach it, from the social map. None when the message names no organisation."""
-    services = [
-        s
-        for oid in sorted(named_records(tracker)["organisatie"])
-        for s in kb().organisation_services(oid)
-        if not s.alleen_via_professional
-    ]
-    if not services:
-        return None
+def say_organisation(dispatcher: CollectingDispatcher, services: list) -> list[dict[str, Any]]:
+    """An organisation's card: what it does and how to reach it, from the social map."""
     dispatcher.utter_message(
         response="utter_organisatie",
         organisatie=services[0].organisatie,
@@ -240,11 +225,57 @@ def answer_organisation(
     return []
 
 
+def _public_services(org_ids: list[str]) -> list:
+    return [
+        s
+        for oid in org_ids
+        for s in kb().organisation_services(oid)
+        if not s.alleen_via_professional
+    ]
+
+
+def answer_organisation(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """'wat doet single supermom', 'tel nr fbna': the named organisation, what it does and how to
+    reach it, from the social map. None when the message names no organisation."""
+    services = _public_services(sorted(named_records(tracker)["organisatie"]))
+    return say_organisation(dispatcher, services) if services else None
+
+
+# "wat is het nummer", "hoe laat zijn ze open", "waar zitten ze": how to reach someone.
+CONTACT = re.compile(
+    r"\b(nummer|telefoonnummer|tel|telefoon|bellen|bel ik|adres|waar zitten|open|openingstijden"
+    r"|hoe laat|bereiken|contact|phone|number|call|address|opening hours)\b"
+)
+
+
+def answer_contact(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """A follow-up asking how to reach someone: the card of the organisation in focus (or of the
+    body that carries out the regulation in focus). None when the message names something itself
+    or there is no such organisation."""
+    text = last_text(tracker)
+    if not CONTACT.search(normalize_text(text)) or any(named_records(tracker).values()):
+        return None
+    focus = in_focus(tracker)
+    if not focus:
+        return None
+    reg = kb().regeling(focus)
+    org_id = reg.uitvoerder_organisatie if reg else focus
+    services = _public_services([org_id]) if org_id else []
+    return say_organisation(dispatcher, services) if services else None
+
+
 def answer_from_content(
     dispatcher: CollectingDispatcher, tracker: Tracker, threshold: float = ANSWER_WHEN_LOST
 ) -> list[dict[str, Any]] | None:
-    """For a message no intent answers: a close question, else the named organisation's card."""
-    answered = answer_first(dispatcher, tracker, threshold)
+    """For a message no intent answers: how to reach the organisation in focus when that is what
+    it asks, else a close question, else the named organisation's card."""
+    answered = answer_contact(dispatcher, tracker)
+    if answered is None:
+        answered = answer_first(dispatcher, tracker, threshold)
     if answered is None:
         answered = answer_organisation(dispatcher, tracker)
     return answered

@@ -7,23 +7,17 @@ to ``action_crisis`` first (a short check with the right number, the question on
 When the slot ``crisis_modus`` is set (by ``action_crisis``) and no form is running, the turns that
 would otherwise get small talk, a joke, a form or "ik begrijp je niet" go to
 ``action_crisis_vervolg``. Questions about regulations, a request for a person, privacy and a new
-crisis message keep their normal path. The policy outranks the rule policy on a tie (priority 7)
+crisis message keep their normal path. The policy outranks the rule policy on a tie (priority 8)
 and abstains everywhere else, so it adds one behaviour and changes nothing outside crisis mode.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policy_base import RuleInCodePolicy
 
 CRISIS = "action_crisis"
 VERVOLG = "action_crisis_vervolg"
@@ -53,42 +47,10 @@ INTERCEPTED = frozenset(
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class CrisisModePolicy(Policy):
+class CrisisModePolicy(RuleInCodePolicy):
     """Sends intercepted turns in crisis mode to ``action_crisis_vervolg``."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"priority": 7}
-
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: Any = None,
-    ) -> None:
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
-
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        with self._model_storage.write_to(self._resource):
-            pass  # nothing to learn: the behaviour is the rule above
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        probabilities = self._default_predictions(domain)
-        action = self.next_action(tracker)
-        if action is not None:
-            probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+    PRIORITY = 8  # above the follow-up policy: crisis mode comes first
 
     @staticmethod
     def next_action(tracker: DialogueStateTracker) -> str | None:

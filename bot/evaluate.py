@@ -112,6 +112,10 @@ def evaluate_crisis_dev() -> dict:
     plain = [(i, s) for i, s in found if i["categorie"] == "geen" and not i.get("grens")]
     border = [(i, s) for i, s in found if i["categorie"] == "geen" and i.get("grens")]
 
+    def alarm(row: tuple) -> bool:
+        """A crisis answer or check; the lines as information (a question about 113) are not."""
+        return row[1] is not None and not row[1].informatie
+
     def share(rows: list, test) -> float:
         return sum(1 for row in rows if test(row)) / len(rows) if rows else 0.0
 
@@ -121,9 +125,10 @@ def evaluate_crisis_dev() -> dict:
         "n_border": len(border),
         "recall": share(crisis, lambda r: r[1] is not None),
         "recall_sure": share(crisis, lambda r: r[1] is not None and r[1].zeker),
-        "fa_plain": share(plain, lambda r: r[1] is not None),
-        "fa_plain_sure": share(plain, lambda r: r[1] is not None and r[1].zeker),
-        "fa_border": share(border, lambda r: r[1] is not None),
+        "fa_plain": share(plain, alarm),
+        "fa_plain_sure": share(plain, lambda r: alarm(r) and r[1].zeker),
+        "fa_border": share(border, alarm),
+        "informatie": share([*plain, *border], lambda r: r[1] is not None and r[1].informatie),
         "missed": [i["text"] for i, s in crisis if s is None],
     }
 
@@ -284,7 +289,8 @@ def crisis_report(crisis: dict, cv: dict | None) -> list[str]:
         "",
         f"- Recall {dev['recall']:.1%} (a sure crisis answer {dev['recall_sure']:.1%}, the rest a check).",
         f"- False alarms: ordinary {dev['fa_plain']:.1%} (full answer {dev['fa_plain_sure']:.1%}), "
-        f"near the border {dev['fa_border']:.1%}.",
+        f"near the border {dev['fa_border']:.1%}; the lines as information (a question about "
+        f"113 or where to send someone) {dev['informatie']:.1%}.",
     ]
     if dev["missed"]:
         lines += [f'  - missed: "{t}"' for t in dev["missed"][:10]]

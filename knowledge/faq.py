@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from knowledge import glossary
 from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text
@@ -110,6 +111,26 @@ def topic_words(text: str) -> set[str]:
             continue
         out |= {w, lem}
     return out
+
+
+#: A message this short that names no regulation or organisation continues the conversation.
+FOLLOW_UP_WORDS = 10
+#: "en voor een stel?", "maar als ik samenwoon", "what about ...": openers that continue the
+#: conversation whatever the rest of the message names.
+_FOLLOW_UP_OPENER = re.compile(
+    r"^(?:en|maar|ook|of|dus|dan|wat als|en als|en wat als|and|but|what about|and if|so)\b"
+)
+
+
+def is_follow_up(text: str, names_something: bool) -> bool:
+    """True for a message that adds to the previous one rather than asking something new: it
+    opens like a follow-up ("en voor een stel?"), has no topic word at all, or is short and names
+    no regulation or organisation."""
+    if _FOLLOW_UP_OPENER.match(normalize_text(text)) and len(text.split()) <= FOLLOW_UP_WORDS:
+        return True
+    if not topic_words(text):
+        return True
+    return len(text.split()) <= FOLLOW_UP_WORDS and not names_something
 
 
 def _shares_topic(asked: set[str], words: set[str], prefixes: set[str]) -> bool:
@@ -221,6 +242,7 @@ class QuestionIndex:
         if not text.strip() or not self.vragen:
             return []
         named = named or {}
+        text = glossary.expand(text)  # English, staff shorthand: the content's own words added
         sims = self.similarity(text)
         asked = topic_words(text)
         named_ids = {_family(rid, gemeente) for ids in named.values() for rid in ids}
