@@ -53,7 +53,7 @@ CATEGORIES = (
 # recall on cross-validation of the training data (``python -m bot eval`` prints the curve); the
 # false-alarm cost is measured on blind ordinary messages (docs/quality.md).
 THRESHOLD = 0.5
-DOUBT = 0.3
+DOUBT = 0.25
 VETO = 0.05
 WINDOW_WORDS = 24
 MIN_WORDS = 3
