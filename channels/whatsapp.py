@@ -10,9 +10,10 @@ Replies go out through the Graph API (``POST /{phone_number_id}/messages``). Wha
 free-form messages within 24 hours of the resident's last message; outside that window we send the
 configured template, or, without one, keep the message in the outbox (``channels.store``).
 
-Privacy: Rasa never sees the phone number. It gets a pseudonym (``channels.identity``); the number
-is kept Fernet-encrypted in the channel store so replies can be sent. The output channel accepts
-either (a pseudonym from Rasa or a phone number from code) and keys every table by the pseudonym.
+Privacy: Rasa never sees the phone number or business-scoped user id. It gets a pseudonym
+(``channels.whatsapp_ids``); the address is kept Fernet-encrypted in the channel store so replies
+can be sent. The output channel accepts a pseudonym from Rasa, or a phone number or BSUID from
+code, and keys every table by the pseudonym.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import whatsapp_ids
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
-from channels.identity import pseudonym
 from channels.intake import Intake
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
@@ -80,13 +81,8 @@ class WhatsAppOutput(OutputChannel):
         return CHANNEL
 
     def resolve(self, recipient_id: str) -> tuple[str, str]:
-        """(pseudonym, phone number) for a pseudonym or a phone number."""
-        phone = self.store.address(CHANNEL, str(recipient_id))
-        if phone is not None:
-            return str(recipient_id), phone
-        sender = pseudonym(CHANNEL, recipient_id)
-        self.store.remember_sender(CHANNEL, sender, str(recipient_id))
-        return sender, str(recipient_id)
+        """(pseudonym, address) for a pseudonym, a phone number or a business-scoped user id."""
+        return whatsapp_ids.resolve(self.store, recipient_id)
 
     def in_window(self, recipient_id: str) -> bool:
         """Did the resident write to us in the last 24 hours?"""
@@ -170,12 +166,12 @@ class WhatsAppOutput(OutputChannel):
     async def _deliver(self, recipient_id: str, bodies: list[dict[str, Any]], text: str) -> bool:
         """Send inside the 24-hour window; outside it, the template or the outbox.
         True only when the message itself (not just a template) was delivered."""
-        sender, phone = self.resolve(recipient_id)
+        sender, address = self.resolve(recipient_id)
         if not self.in_window(sender):
-            await self._outside_window(sender, phone, text)
+            await self._outside_window(sender, address, text)
             return False
         for body in bodies:
-            if not await self._post(sender, phone, body):
+            if not await self._post(sender, address, body):
                 self._keep(sender, text, "send_failed")
                 return False
         return True
@@ -184,25 +180,27 @@ class WhatsAppOutput(OutputChannel):
         if self.keep_undelivered:
             self.store.add_outbox(CHANNEL, sender, text, reason)
 
-    async def _outside_window(self, sender: str, phone: str, text: str) -> None:
+    async def _outside_window(self, sender: str, address: str, text: str) -> None:
         s = self.settings
         if not s.template_name:
             log.warning("whatsapp.outside_24h.no_template.undelivered", sender)
             self._keep(sender, text, "outside_24h")
             return
         template = {"name": s.template_name, "language": {"code": s.template_language}}
-        if await self._post(sender, phone, {"type": "template", "template": template}):
+        if await self._post(sender, address, {"type": "template", "template": template}):
             log.info("whatsapp.outside_24h.template_sent", sender)
             self._keep(sender, text, "outside_24h_template_sent")
         else:
             self._keep(sender, text, "send_failed")
 
-    async def _post(self, recipient_id: str, phone: str, body: dict[str, Any]) -> bool:
-        """POST one message to ``phone``; logs name the pseudonym ``recipient_id``."""
+    async def _post(self, recipient_id: str, address: str, body: dict[str, Any]) -> bool:
+        """POST one message to ``address`` (phone number: ``to``; BSUID: ``recipient``);
+        logs name the pseudonym ``recipient_id``."""
         s = self.settings
         url = f"{s.api_base.rstrip('/')}/{s.phone_number_id}/messages"
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual"}
-        payload.update(to=phone, **body)
+        payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+        payload[whatsapp_ids.address_field(address)] = address
+        payload.update(body)
         headers = {"Authorization": f"Bearer {s.token}"}
         try:
             if self.client is not None:
@@ -246,12 +244,15 @@ def _error_code(resp: httpx.Response) -> Any:
 
 @dataclass
 class Inbound:
-    """One resident message from a webhook: ``text`` is None for types we cannot read."""
+    """One resident message from a webhook: ``text`` is None for types we cannot read.
+    ``phone`` and ``user_id`` (BSUID) identify the resident; either may be missing."""
 
-    sender: str
+    phone: str | None
+    user_id: str | None
     message_id: str
     kind: str
     text: str | None
+    timestamp: float | None = None
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -271,10 +272,28 @@ def parse_messages(data: dict[str, Any], phone_number_id: str) -> Iterator[Inbou
                 phone_number_id,
             ):
                 continue
+            contacts = _dicts(value.get("contacts"))
             for msg in _dicts(value.get("messages")):
-                sender, mid, kind = msg.get("from"), msg.get("id"), msg.get("type")
-                if sender and mid and kind not in IGNORED_TYPES:
-                    yield Inbound(str(sender), str(mid), str(kind), _message_text(msg))
+                phone, user_id = _str(msg.get("from")), _str(msg.get("from_user_id"))
+                if user_id is None and len(contacts) == 1:  # the one contact is the sender
+                    user_id = _str(contacts[0].get("user_id"))
+                mid, kind = _str(msg.get("id")), str(msg.get("type") or "")
+                if (phone or user_id) and mid and kind not in IGNORED_TYPES:
+                    text = _message_text(msg)
+                    yield Inbound(phone, user_id, mid, kind, text, _timestamp(msg))
+
+
+def _str(value: Any) -> str | None:
+    """A non-empty id as text (Meta sends strings; numbers are accepted too)."""
+    return str(value) if isinstance(value, (str, int)) and str(value) else None
+
+
+def _timestamp(msg: dict[str, Any]) -> float | None:
+    """The message's own send time (Unix seconds, a string in Meta's payloads), if readable."""
+    try:
+        return float(msg["timestamp"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _message_text(msg: dict[str, Any]) -> str | None:
@@ -323,10 +342,14 @@ class WhatsAppInput(InputChannel):
             return self.store.payload(text)
         return text
 
+    def sender(self, msg: Inbound) -> str:
+        """The pseudonym of the resident who sent ``msg`` (phone number and/or BSUID)."""
+        return whatsapp_ids.resident(self.store, msg.phone, msg.user_id)[0]
+
     async def _handle(self, messages: list[Inbound], on_new_message: OnNewMessage) -> None:
         out = WhatsAppOutput(self.settings, self.store)
         for msg in messages:
-            sender = self.intake.sender(msg.sender)
+            sender = self.sender(msg)
             text = self._resolve(msg.text, msg.kind) if msg.text else None
             log.info("whatsapp.message", sender, type=msg.kind)
             if text is None:
@@ -382,7 +405,7 @@ class WhatsAppInput(InputChannel):
                 if not self.seen.seen_before(m.message_id)
             ]
             for m in fresh:  # the 24-hour window starts at the resident's message
-                self.store.record_inbound(CHANNEL, self.intake.sender(m.sender))
+                self.store.record_inbound(CHANNEL, self.sender(m))
             if fresh:
                 self.background.spawn(self._handle(fresh, on_new_message))
             return response.json({"ok": True})

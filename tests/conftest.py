@@ -129,6 +129,7 @@ def channel_server(model_path, action_server, tmp_path_factory):
     }
     channels = {
         serve.REST: {"state_db": state_db},
+        serve.STAFF: {"token": STAFF_TOKEN},  # staff replies go out through these channels
         "channels.telegram.TelegramInput": tg,
         "channels.whatsapp.WhatsAppInput": wa,
     }

@@ -35,18 +35,29 @@ class FakeGraphAPI(FakeServer):
             data = json.loads(body)
         except ValueError:
             return 400, _error("Invalid JSON", 100)
-        if data.get("messaging_product") != "whatsapp" or not data.get("to"):
+        # "to" is a phone number, "recipient" a business-scoped user id; "to" wins when both
+        # are given (Meta's "Business-scoped user IDs" page, Messages API changes).
+        address = data.get("to") or data.get("recipient")
+        if data.get("messaging_product") != "whatsapp" or not address:
             return 400, _error("(#100) Invalid parameter", 100)
         self.record(Call(data.get("type", "text"), data, headers))
         wamid = f"wamid.fake{next(self._ids):08d}"
+        contact = {"input": address}
+        contact["wa_id" if data.get("to") else "user_id"] = address
         return 200, {
             "messaging_product": "whatsapp",
-            "contacts": [{"input": data["to"], "wa_id": data["to"]}],
+            "contacts": [contact],
             "messages": [{"id": wamid}],
         }
 
     def sent_to(self, recipient: str) -> list[dict[str, Any]]:
-        return [c.params for c in self.recorded(lambda c: c.params.get("to") == recipient)]
+        """Bodies sent to a phone number (``to``) or a business-scoped user id (``recipient``)."""
+        return [
+            c.params
+            for c in self.recorded(
+                lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
+            )
+        ]
 
     @staticmethod
     def texts(bodies: list[dict[str, Any]]) -> list[str]:
