@@ -7,7 +7,8 @@ de-duplicated in a bounded in-memory LRU (a restart forgets them; a retry after 
 and at worst answered twice).
 
 Replies go out through the Graph API (``POST /{phone_number_id}/messages``). WhatsApp only allows
-free-form messages within 24 hours of the resident's last message; outside that window we send the
+free-form messages within 24 hours of the resident's last message (counted from the message's own
+``timestamp``, so a late webhook retry does not reopen the window); outside it we send the
 configured template, or, without one, keep the message in the outbox (``channels.store``).
 
 Privacy: Rasa never sees the phone number or business-scoped user id. It gets a pseudonym
@@ -283,6 +284,13 @@ def parse_messages(data: dict[str, Any], phone_number_id: str) -> Iterator[Inbou
                     yield Inbound(phone, user_id, mid, kind, text, _timestamp(msg))
 
 
+def sent_at(msg: Inbound, now: float | None = None) -> float:
+    """When the resident sent ``msg``: its ``timestamp``, never later than now (a clock ahead
+    must not stretch the 24-hour window); now when the field is missing."""
+    now = time.time() if now is None else now
+    return now if msg.timestamp is None else min(msg.timestamp, now)
+
+
 def _str(value: Any) -> str | None:
     """A non-empty id as text (Meta sends strings; numbers are accepted too)."""
     return str(value) if isinstance(value, (str, int)) and str(value) else None
@@ -404,8 +412,8 @@ class WhatsAppInput(InputChannel):
                 for m in parse_messages(data, s.phone_number_id)
                 if not self.seen.seen_before(m.message_id)
             ]
-            for m in fresh:  # the 24-hour window starts at the resident's message
-                self.store.record_inbound(CHANNEL, self.sender(m))
+            for m in fresh:  # the window starts when the resident sent it, not when it arrived
+                self.store.record_inbound(CHANNEL, self.sender(m), sent_at(m))
             if fresh:
                 self.background.spawn(self._handle(fresh, on_new_message))
             return response.json({"ok": True})
