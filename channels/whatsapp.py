@@ -36,6 +36,7 @@ from sanic.response import HTTPResponse
 
 from channels import whatsapp_ids
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
+from channels.delivery_state import apply_status, parse_statuses
 from channels.intake import Intake
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
@@ -172,7 +173,7 @@ class WhatsAppOutput(OutputChannel):
             await self._outside_window(sender, address, text)
             return False
         for body in bodies:
-            if not await self._post(sender, address, body):
+            if not await self._post(sender, address, body, _visible(body)):
                 self._keep(sender, text, "send_failed")
                 return False
         return True
@@ -194,9 +195,12 @@ class WhatsAppOutput(OutputChannel):
         else:
             self._keep(sender, text, "send_failed")
 
-    async def _post(self, recipient_id: str, address: str, body: dict[str, Any]) -> bool:
+    async def _post(
+        self, recipient_id: str, address: str, body: dict[str, Any], text: str = ""
+    ) -> bool:
         """POST one message to ``address`` (phone number: ``to``; BSUID: ``recipient``);
-        logs name the pseudonym ``recipient_id``."""
+        logs name the pseudonym ``recipient_id``. The message id Meta returns is recorded with
+        ``text`` (encrypted), so status webhooks can tell staff what happened to it."""
         s = self.settings
         url = f"{s.api_base.rstrip('/')}/{s.phone_number_id}/messages"
         payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
@@ -217,6 +221,9 @@ class WhatsAppOutput(OutputChannel):
             log.warning("whatsapp.send.failed", recipient_id, status=resp.status_code, code=code)
             return False
         log.debug("whatsapp.sent", recipient_id, type=body["type"])
+        wamid = _message_id(resp)
+        if wamid:
+            self.store.record_sent(CHANNEL, recipient_id, wamid, body["type"], text)
         return True
 
 
@@ -234,6 +241,24 @@ async def send_to_resident(recipient_id: str, text: str) -> None:
 
 def _text(body: str) -> dict[str, Any]:
     return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+def _visible(body: dict[str, Any]) -> str:
+    """The text a resident sees in a message body (kept with its delivery state)."""
+    if body["type"] == "text":
+        return body["text"]["body"]
+    if body["type"] == "interactive":
+        return body["interactive"]["body"]["text"]
+    return ""
+
+
+def _message_id(resp: httpx.Response) -> str | None:
+    """The ``wamid`` of a sent message from the Graph API's answer."""
+    try:
+        messages = resp.json().get("messages") or []
+        return str(messages[0]["id"]) if messages else None
+    except (ValueError, AttributeError, KeyError, TypeError, IndexError):
+        return None
 
 
 def _error_code(resp: httpx.Response) -> Any:
@@ -261,7 +286,8 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def parse_messages(data: dict[str, Any], phone_number_id: str) -> Iterator[Inbound]:
-    """The resident messages in a webhook body (``statuses`` and other numbers are skipped)."""
+    """The resident messages in a webhook body (``statuses`` are read by
+    ``channels.delivery_state``; other numbers are skipped)."""
     for entry in _dicts(data.get("entry")):
         for change in _dicts(entry.get("changes")):
             value = change.get("value")
@@ -407,6 +433,8 @@ class WhatsAppInput(InputChannel):
                 return response.json({"error": "bad request"}, status=400)
             if not isinstance(data, dict):
                 return response.json({"error": "bad request"}, status=400)
+            for status in parse_statuses(data, s.phone_number_id):
+                apply_status(self.store, status)
             fresh = [
                 m
                 for m in parse_messages(data, s.phone_number_id)

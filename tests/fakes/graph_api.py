@@ -40,20 +40,30 @@ class FakeGraphAPI(FakeServer):
         address = data.get("to") or data.get("recipient")
         if data.get("messaging_product") != "whatsapp" or not address:
             return 400, _error("(#100) Invalid parameter", 100)
-        self.record(Call(data.get("type", "text"), data, headers))
         wamid = f"wamid.fake{next(self._ids):08d}"
         contact = {"input": address}
         contact["wa_id" if data.get("to") else "user_id"] = address
-        return 200, {
+        answer = {
             "messaging_product": "whatsapp",
             "contacts": [contact],
             "messages": [{"id": wamid}],
         }
+        self.record(Call(data.get("type", "text"), data, headers, answer))
+        return 200, answer
 
     def sent_to(self, recipient: str) -> list[dict[str, Any]]:
         """Bodies sent to a phone number (``to``) or a business-scoped user id (``recipient``)."""
         return [
             c.params
+            for c in self.recorded(
+                lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
+            )
+        ]
+
+    def message_ids(self, recipient: str) -> list[str]:
+        """The ``wamid`` we answered for each message to ``recipient``, in order."""
+        return [
+            c.answer["messages"][0]["id"]
             for c in self.recorded(
                 lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
             )
