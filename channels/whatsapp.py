@@ -19,6 +19,7 @@ code, and keys every table by the pseudonym.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -38,6 +39,7 @@ from channels import whatsapp_ids
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
 from channels.delivery_state import apply_status, parse_statuses
 from channels.intake import Intake
+from channels.retry import RETRY_WAITS, BrokenOff
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
 
@@ -53,6 +55,9 @@ WINDOW_SECONDS = 24 * 3600
 KEY_PREFIX = "k:"
 CHANNEL = "whatsapp"
 IGNORED_TYPES = {"reaction", "system"}
+# Throughput and rate limits Meta asks to retry with backoff ("Error codes" page): 4 and 80007
+# (app / account rate limit), 130429 (phone number throughput), 131056 (pair rate limit).
+RETRY_CODES = {4, 80007, 130429, 131056}
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = ChannelLog(__name__)
@@ -72,11 +77,14 @@ class WhatsAppOutput(OutputChannel):
         store: ChannelStore | None = None,
         client: httpx.AsyncClient | None = None,
         keep_undelivered: bool = True,
+        waits: tuple[float, ...] = RETRY_WAITS,
     ) -> None:
         self.settings = settings or WhatsAppSettings.from_env()
         self.store = store or ChannelStore(self.settings.state_db)
         self.client = client
         self.keep_undelivered = keep_undelivered  # False: the caller keeps it (staff outbox)
+        self.waits = waits
+        self.broken = BrokenOff(self.store, CHANNEL, log, keep_undelivered)
 
     @classmethod
     def name(cls) -> str:
@@ -169,12 +177,15 @@ class WhatsAppOutput(OutputChannel):
         """Send inside the 24-hour window; outside it, the template or the outbox.
         True only when the message itself (not just a template) was delivered."""
         sender, address = self.resolve(recipient_id)
+        if self.broken.broken(sender):  # an earlier part of this answer was kept: keep order
+            self.broken.keep(sender, [text], "rest_of_answer")
+            return False
         if not self.in_window(sender):
             await self._outside_window(sender, address, text)
             return False
-        for body in bodies:
+        for i, body in enumerate(bodies):
             if not await self._post(sender, address, body, _visible(body)):
-                self._keep(sender, text, "send_failed")
+                self.broken.keep(sender, [_visible(b) for b in bodies[i:]], "send_failed")
                 return False
         return True
 
@@ -207,17 +218,26 @@ class WhatsAppOutput(OutputChannel):
         payload[whatsapp_ids.address_field(address)] = address
         payload.update(body)
         headers = {"Authorization": f"Bearer {s.token}"}
-        try:
-            if self.client is not None:
-                resp = await self.client.post(url, json=payload, headers=headers, timeout=15)
-            else:
-                async with httpx.AsyncClient(timeout=15) as client:
-                    resp = await client.post(url, json=payload, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("whatsapp.send.failed", recipient_id, error=type(exc).__name__)
-            return False
+        for attempt, wait in enumerate((*self.waits, None)):
+            try:
+                if self.client is not None:
+                    resp = await self.client.post(url, json=payload, headers=headers, timeout=15)
+                else:
+                    async with httpx.AsyncClient(timeout=15) as client:
+                        resp = await client.post(url, json=payload, headers=headers)
+            except httpx.HTTPError as exc:
+                log.warning("whatsapp.send.failed", recipient_id, error=type(exc).__name__)
+                if wait is None:
+                    return False
+                await asyncio.sleep(wait)
+                continue
+            code = _error_code(resp) if resp.status_code >= 400 else None
+            if (code in RETRY_CODES or resp.status_code >= 500) and wait is not None:
+                log.info("whatsapp.send.retry", recipient_id, code=code, attempt=attempt + 1)
+                await asyncio.sleep(wait)
+                continue
+            break
         if resp.status_code >= 400:
-            code = _error_code(resp)
             log.warning("whatsapp.send.failed", recipient_id, status=resp.status_code, code=code)
             return False
         log.debug("whatsapp.sent", recipient_id, type=body["type"])

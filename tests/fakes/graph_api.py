@@ -21,6 +21,13 @@ class FakeGraphAPI(FakeServer):
         self.version = version
         self.base_url = f"{self.url}/{version}"
         self._ids = itertools.count(1)
+        self._fail_next: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+
+    def fail_next(self, recipient: str, answers: list[tuple[int, dict[str, Any]]]) -> None:
+        """Answer the next messages to ``recipient`` with these (status, error body), one each,
+        e.g. the throughput error 130429 from ``tests/fixtures/whatsapp/error_throughput.json``."""
+        with self._lock:
+            self._fail_next[recipient] = list(answers)
 
     def route(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
         match = PATH.match(path.split("?", 1)[0])
@@ -40,6 +47,12 @@ class FakeGraphAPI(FakeServer):
         address = data.get("to") or data.get("recipient")
         if data.get("messaging_product") != "whatsapp" or not address:
             return 400, _error("(#100) Invalid parameter", 100)
+        with self._lock:
+            queue = self._fail_next.get(address)
+            failure = queue.pop(0) if queue else None
+        if failure is not None:
+            self.record(Call(data.get("type", "text"), data, headers, failure[1]))
+            return failure
         wamid = f"wamid.fake{next(self._ids):08d}"
         contact = {"input": address}
         contact["wa_id" if data.get("to") else "user_id"] = address
@@ -51,23 +64,20 @@ class FakeGraphAPI(FakeServer):
         self.record(Call(data.get("type", "text"), data, headers, answer))
         return 200, answer
 
-    def sent_to(self, recipient: str) -> list[dict[str, Any]]:
-        """Bodies sent to a phone number (``to``) or a business-scoped user id (``recipient``)."""
-        return [
-            c.params
-            for c in self.recorded(
-                lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
-            )
-        ]
+    def sent_to(self, recipient: str, failed: bool = False) -> list[dict[str, Any]]:
+        """Bodies accepted for a phone number (``to``) or a business-scoped user id
+        (``recipient``); with ``failed``, the refused ones too."""
+        return [c.params for c in self._calls_to(recipient, failed)]
+
+    def _calls_to(self, recipient: str, failed: bool = False) -> list[Call]:
+        return self.recorded(
+            lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
+            and (failed or "error" not in (c.answer or {}))
+        )
 
     def message_ids(self, recipient: str) -> list[str]:
         """The ``wamid`` we answered for each message to ``recipient``, in order."""
-        return [
-            c.answer["messages"][0]["id"]
-            for c in self.recorded(
-                lambda c: (c.params.get("to") or c.params.get("recipient")) == recipient
-            )
-        ]
+        return [c.answer["messages"][0]["id"] for c in self._calls_to(recipient)]
 
     @staticmethod
     def texts(bodies: list[dict[str, Any]]) -> list[str]:
