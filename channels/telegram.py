@@ -33,6 +33,7 @@ from telegram.request import HTTPXRequest
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, utf16_len
 from channels.identity import pseudonym
 from channels.intake import Intake
+from channels.pending import flush
 from channels.retry import MAX_RETRY_AFTER, RETRY_WAITS, BrokenOff
 from channels.settings import TelegramSettings
 from channels.store import ChannelStore
@@ -186,18 +187,24 @@ class TelegramOutput(OutputChannel):
             log.warning("telegram.send.failed", self.sender(recipient_id), error=type(exc).__name__)
 
 
-class UndeliveredError(RuntimeError):
-    """The message could not be delivered now (blocked, rate limited too long, network)."""
+_ACTIVE: list[TelegramSettings] = []  # the settings of the input channel this server runs
 
 
-async def send_to_resident(chat_id: str, text: str) -> None:
-    """Push a text outside a user turn (staff replies), with settings from the environment.
-    Raises :class:`UndeliveredError` so the caller keeps it."""
-    settings = TelegramSettings.from_env()
+async def send_to_resident(chat_id: str, text: str) -> bool:
+    """Push a text outside a user turn (staff replies), with the running server's settings
+    (else the environment's). True when delivered; otherwise it is kept in the outbox and goes
+    out on the resident's next message."""
+    settings = _ACTIVE[-1] if _ACTIVE else TelegramSettings.from_env()
+    store = ChannelStore(settings.state_db)
     async with make_bot(settings) as bot:
-        out = TelegramOutput(bot, ChannelStore(settings.state_db), keep_undelivered=False)
-        if not await out.send_text(chat_id, text):
-            raise UndeliveredError("Telegram: bericht niet afgeleverd")
+        out = TelegramOutput(bot, store)
+        sender = out.sender(chat_id)
+        quiet = TelegramOutput(bot, store, keep_undelivered=False)
+        await flush(store, CHANNEL, sender, lambda t: quiet.send_text(chat_id, t))
+        if [e for e in store.outbox(CHANNEL, sender) if e.delivered is None]:
+            store.add_outbox(CHANNEL, sender, text, "rest_of_answer")  # keep the order
+            return False
+        return await out.send_text(chat_id, text)
 
 
 class TelegramHandler:
@@ -264,6 +271,9 @@ class TelegramHandler:
     ) -> None:
         sender = self.intake.sender(chat_id)
         log.info("telegram.message", sender)
+        # What waited (a staff reply whose push failed, a kept part) goes out first.
+        flusher = TelegramOutput(self.bot, self.store, keep_undelivered=False)
+        await flush(self.store, CHANNEL, sender, lambda t: flusher.send_text(chat_id, t))
 
         async def reply(answer: str) -> None:
             await out.send_text_message(chat_id, answer)
@@ -298,6 +308,7 @@ class TelegramInput(InputChannel):
         self.store = ChannelStore(settings.state_db)
         self.bot = make_bot(settings)
         self.handler = TelegramHandler(self.bot, self.store)
+        _ACTIVE.append(settings)  # staff replies go out with these settings (channels.delivery)
         self.seen = SeenIds()
         self.background = Background(log)
 

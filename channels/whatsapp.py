@@ -39,6 +39,7 @@ from channels import whatsapp_ids
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
 from channels.delivery_state import apply_status, parse_statuses
 from channels.intake import Intake
+from channels.pending import flush
 from channels.retry import RETRY_WAITS, BrokenOff
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
@@ -55,6 +56,8 @@ WINDOW_SECONDS = 24 * 3600
 KEY_PREFIX = "k:"
 CHANNEL = "whatsapp"
 IGNORED_TYPES = {"reaction", "system"}
+TEMPLATE_SENT = "outside_24h_template_sent"
+TEMPLATE_REPLY = "button"  # a tapped quick-reply button of a template message
 # Throughput and rate limits Meta asks to retry with backoff ("Error codes" page): 4 and 80007
 # (app / account rate limit), 130429 (phone number throughput), 131056 (pair rate limit).
 RETRY_CODES = {4, 80007, 130429, 131056}
@@ -199,10 +202,16 @@ class WhatsAppOutput(OutputChannel):
             log.warning("whatsapp.outside_24h.no_template.undelivered", sender)
             self._keep(sender, text, "outside_24h")
             return
+        if any(
+            e.delivered is None and e.reason == TEMPLATE_SENT
+            for e in self.store.outbox(CHANNEL, sender)
+        ):  # one invitation is enough: the tap delivers everything that waits
+            self._keep(sender, text, TEMPLATE_SENT)
+            return
         template = {"name": s.template_name, "language": {"code": s.template_language}}
         if await self._post(sender, address, {"type": "template", "template": template}):
             log.info("whatsapp.outside_24h.template_sent", sender)
-            self._keep(sender, text, "outside_24h_template_sent")
+            self._keep(sender, text, TEMPLATE_SENT)
         else:
             self._keep(sender, text, "send_failed")
 
@@ -247,16 +256,32 @@ class WhatsAppOutput(OutputChannel):
         return True
 
 
-class UndeliveredError(RuntimeError):
-    """The message could not be delivered now (outside 24 hours, or the API refused it)."""
+_ACTIVE: list[WhatsAppSettings] = []  # the settings of the input channel this server runs
 
 
-async def send_to_resident(recipient_id: str, text: str) -> None:
-    """Push a text outside a user turn (staff replies), with settings from the environment.
-    Raises :class:`UndeliveredError` so the caller queues it; a template invitation is still
-    sent when the 24-hour window is closed and a template is configured."""
-    if not await WhatsAppOutput(keep_undelivered=False).send_text(recipient_id, text):
-        raise UndeliveredError("WhatsApp: bericht niet afgeleverd")
+def active_settings() -> WhatsAppSettings:
+    """The running server's WhatsApp settings, else the environment's."""
+    return _ACTIVE[-1] if _ACTIVE else WhatsAppSettings.from_env()
+
+
+async def send_to_resident(recipient_id: str, text: str) -> bool:
+    """Push a text outside a user turn (staff replies). True when delivered; otherwise it is
+    kept in the outbox for the resident's next contact, and when the 24-hour window is closed
+    the template (with its quick-reply button) invites the resident back."""
+    out = WhatsAppOutput(active_settings())
+    sender = out.resolve(recipient_id)[0]
+    if out.in_window(sender):  # what waited goes first, so nothing overtakes it
+        quiet = WhatsAppOutput(out.settings, out.store, keep_undelivered=False)
+        if out.store.outbox(CHANNEL, sender) and not await flush_all(quiet, sender):
+            out.store.add_outbox(CHANNEL, sender, text, "rest_of_answer")
+            return False
+    return await out.send_text(recipient_id, text)
+
+
+async def flush_all(out: WhatsAppOutput, sender: str) -> bool:
+    """Deliver everything waiting for ``sender``; True when nothing is left."""
+    await flush(out.store, CHANNEL, sender, lambda t: out.send_text(sender, t))
+    return not [e for e in out.store.outbox(CHANNEL, sender) if e.delivered is None]
 
 
 def _text(body: str) -> dict[str, Any]:
@@ -387,6 +412,7 @@ class WhatsAppInput(InputChannel):
         self.intake = Intake(CHANNEL, self.store)
         self.seen = SeenIds()
         self.background = Background(log)
+        _ACTIVE.append(settings)  # staff replies go out with these settings (channels.delivery)
 
     def get_output_channel(self) -> OutputChannel:
         return WhatsAppOutput(self.settings, self.store)
@@ -400,12 +426,24 @@ class WhatsAppInput(InputChannel):
         """The pseudonym of the resident who sent ``msg`` (phone number and/or BSUID)."""
         return whatsapp_ids.resident(self.store, msg.phone, msg.user_id)[0]
 
+    async def _flush(self, sender: str) -> int:
+        """Deliver what waited for this resident (staff replies, kept answers) first."""
+        out = WhatsAppOutput(self.settings, self.store, keep_undelivered=False)
+        return await flush(self.store, CHANNEL, sender, lambda t: out.send_text(sender, t))
+
     async def _handle(self, messages: list[Inbound], on_new_message: OnNewMessage) -> None:
         out = WhatsAppOutput(self.settings, self.store)
         for msg in messages:
             sender = self.sender(msg)
-            text = self._resolve(msg.text, msg.kind) if msg.text else None
             log.info("whatsapp.message", sender, type=msg.kind)
+            delivered = await self._flush(sender)
+            if msg.kind == TEMPLATE_REPLY:
+                # The quick-reply button of our template: the resident is back to read what
+                # waited. It is no question for the bot (issue #22 item 1).
+                if not delivered:
+                    await out.send_text_message(sender, texts()["nothing_waiting"])
+                continue
+            text = self._resolve(msg.text, msg.kind) if msg.text else None
             if text is None:
                 key = "only_text" if msg.text is None else "button_expired"
                 await out.send_text_message(sender, texts()[key])

@@ -53,8 +53,8 @@ def test_window_starts_at_the_message_timestamp(channel_server):
 
 def test_a_late_retry_of_a_day_old_message_gets_no_free_form_reply(channel_server):
     """Meta retries for up to 7 days. The resident wrote 25 hours ago: the window is closed, so
-    the answer must not go out as free-form text (Meta would refuse it with 131047); without a
-    template it is kept for staff."""
+    the answer must not go out as free-form text (Meta would refuse it with 131047): one
+    template invites the resident back, the answer waits for the tap."""
     phone = p.phone()
     day_old = time.time() - 25 * 3600
     assert (
@@ -64,9 +64,9 @@ def test_a_late_retry_of_a_day_old_message_gets_no_free_form_reply(channel_serve
         == 200
     )
     entries = _kept(channel_server, phone)
-    assert {e.reason for e in entries} == {"outside_24h"}
+    assert {e.reason for e in entries} == {"outside_24h_template_sent"}
     assert any("Zorgtoeslag" in e.text for e in entries)
-    assert channel_server.graph.sent_to(phone) == []
+    assert [b["type"] for b in channel_server.graph.sent_to(phone)] == ["template"]
 
 
 def test_a_late_retry_does_not_shorten_an_open_window(channel_server):
