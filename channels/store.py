@@ -125,6 +125,14 @@ class ChannelStore:
         )
         return key
 
+    def remember_key(self, key: str, payload: str) -> str:
+        """Remember a key made elsewhere (e.g. a second key for the same payload)."""
+        self._run(
+            "INSERT OR REPLACE INTO payloads (key, payload, created) VALUES (?, ?, ?)",
+            (key, payload, time.time()),
+        )
+        return key
+
     def payload(self, key: str) -> str | None:
         rows = self._run("SELECT payload FROM payloads WHERE key = ?", (key,))
         return rows[0][0] if rows else None

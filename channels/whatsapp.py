@@ -35,8 +35,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import whatsapp_ids
-from channels.common import Background, ChannelLog, SeenIds, split_text, texts, truncate
+from channels import whatsapp_buttons, whatsapp_ids
+from channels.common import Background, ChannelLog, SeenIds, texts
 from channels.delivery_state import apply_status, parse_statuses
 from channels.intake import Intake
 from channels.pending import flush
@@ -44,16 +44,9 @@ from channels.retry import RETRY_WAITS, BrokenOff
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
 
-TEXT_LIMIT = 4096  # text message body
-BODY_LIMIT = 1024  # interactive message body
-BUTTON_TITLE = 20
-ROW_TITLE = 24
-ROW_DESCRIPTION = 72
-MAX_BUTTONS = 3
-MAX_ROWS = 10
-REPLY_ID_LIMIT = 200  # list row ids (button reply ids allow 256): one limit for both
+TEXT_LIMIT = whatsapp_buttons.TEXT_LIMIT
 WINDOW_SECONDS = 24 * 3600
-KEY_PREFIX = "k:"
+KEY_PREFIX = whatsapp_buttons.KEY_PREFIX
 CHANNEL = "whatsapp"
 IGNORED_TYPES = {"reaction", "system"}
 TEMPLATE_SENT = "outside_24h_template_sent"
@@ -102,79 +95,20 @@ class WhatsAppOutput(OutputChannel):
         last = self.store.last_inbound(CHANNEL, self.resolve(recipient_id)[0])
         return last is not None and time.time() - last < WINDOW_SECONDS
 
-    def reply_id(self, payload: str) -> str:
-        fits = len(payload) <= REPLY_ID_LIMIT and not payload.startswith(KEY_PREFIX)
-        return payload if payload and fits else self.store.short_key(payload, KEY_PREFIX)
-
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_text(recipient_id, text)
 
     async def send_text(self, recipient_id: str, text: str) -> bool:
         """Send text (split at 4096); True when it was delivered, not kept or templated."""
-        return await self._deliver(
-            recipient_id, [_text(p) for p in split_text(text, TEXT_LIMIT)], text
-        )
+        return await self._deliver(recipient_id, whatsapp_buttons.text_bodies(text), text)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        bodies: list[dict[str, Any]] = []
-        body = text or texts()["choose"]
-        if len(body) > BODY_LIMIT:  # interactive bodies are short: text first, then the choice
-            bodies += [_text(part) for part in split_text(body, TEXT_LIMIT)]
-            body = texts()["choose"]
-        options = [
-            (str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
-            for b in buttons
-        ]
-        if len(options) <= MAX_BUTTONS:
-            bodies.append(self._buttons(body, options))
-        else:
-            for i in range(0, len(options), MAX_ROWS):
-                bodies.append(
-                    self._list(body if i == 0 else texts()["choose"], options[i : i + 10])
-                )
-        await self._deliver(recipient_id, bodies, text)
+        await self._deliver(recipient_id, whatsapp_buttons.build(text, buttons, self.store), text)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._deliver(recipient_id, [{"type": "image", "image": {"link": image}}], image)
-
-    def _buttons(self, body: str, options: list[tuple[str, str]]) -> dict[str, Any]:
-        return {
-            "type": "interactive",
-            "interactive": {
-                "type": "button",
-                "body": {"text": body},
-                "action": {
-                    "buttons": [
-                        {
-                            "type": "reply",
-                            "reply": {"id": self.reply_id(p), "title": truncate(t, BUTTON_TITLE)},
-                        }
-                        for t, p in options
-                    ]
-                },
-            },
-        }
-
-    def _list(self, body: str, options: list[tuple[str, str]]) -> dict[str, Any]:
-        rows = []
-        for title, payload in options:
-            row = {"id": self.reply_id(payload), "title": truncate(title, ROW_TITLE)}
-            if len(title) > ROW_TITLE:  # the full title still fits in the description
-                row["description"] = truncate(title, ROW_DESCRIPTION)
-            rows.append(row)
-        return {
-            "type": "interactive",
-            "interactive": {
-                "type": "list",
-                "body": {"text": body},
-                "action": {
-                    "button": truncate(texts()["list_button"], BUTTON_TITLE),
-                    "sections": [{"rows": rows}],
-                },
-            },
-        }
 
     async def _deliver(self, recipient_id: str, bodies: list[dict[str, Any]], text: str) -> bool:
         """Send inside the 24-hour window; outside it, the template or the outbox.
@@ -282,10 +216,6 @@ async def flush_all(out: WhatsAppOutput, sender: str) -> bool:
     """Deliver everything waiting for ``sender``; True when nothing is left."""
     await flush(out.store, CHANNEL, sender, lambda t: out.send_text(sender, t))
     return not [e for e in out.store.outbox(CHANNEL, sender) if e.delivered is None]
-
-
-def _text(body: str) -> dict[str, Any]:
-    return {"type": "text", "text": {"body": body, "preview_url": False}}
 
 
 def _visible(body: dict[str, Any]) -> str:

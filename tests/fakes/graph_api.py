@@ -47,6 +47,10 @@ class FakeGraphAPI(FakeServer):
         address = data.get("to") or data.get("recipient")
         if data.get("messaging_product") != "whatsapp" or not address:
             return 400, _error("(#100) Invalid parameter", 100)
+        problem = _invalid_interactive(data)
+        if problem:  # Meta refuses the whole message: 131009 "Parameter value is not valid"
+            self.record(Call(data.get("type", "text"), data, headers, {"error": problem}))
+            return 400, _error(f"(#131009) Parameter value is not valid: {problem}", 131009)
         with self._lock:
             queue = self._fail_next.get(address)
             failure = queue.pop(0) if queue else None
@@ -93,3 +97,35 @@ class FakeGraphAPI(FakeServer):
 
 def _error(message: str, code: int) -> dict[str, Any]:
     return {"error": {"message": message, "type": "OAuthException", "code": code}}
+
+
+def _invalid_interactive(data: dict[str, Any]) -> str | None:
+    """What Meta's interactive-message pages forbid: more than 3 reply buttons, a button title
+    over 20 or a row title over 24 characters, more than 10 rows, equal ids or titles, a body
+    over 1024 characters, a CTA URL without display text or URL."""
+    if data.get("type") != "interactive":
+        return None
+    inter = data.get("interactive") or {}
+    if len((inter.get("body") or {}).get("text") or "") > 1024:
+        return "body too long"
+    action = inter.get("action") or {}
+    if inter.get("type") == "button":
+        items = [(b["reply"]["id"], b["reply"]["title"], 20) for b in action.get("buttons", [])]
+        if not 1 <= len(items) <= 3:
+            return "1 to 3 buttons"
+    elif inter.get("type") == "list":
+        rows = [r for sec in action.get("sections", []) for r in sec.get("rows", [])]
+        items = [(r["id"], r["title"], 24) for r in rows]
+        if not 1 <= len(items) <= 10 or len(action.get("button") or "") > 20:
+            return "1 to 10 rows, button up to 20"
+    elif inter.get("type") == "cta_url":
+        params = action.get("parameters") or {}
+        ok = params.get("url") and 0 < len(params.get("display_text") or "") <= 20
+        return None if ok else "cta_url needs url and display_text up to 20"
+    else:
+        return "unknown interactive type"
+    if any(len(title) > limit or not title for _, title, limit in items):
+        return "title too long"
+    if len({i for i, _, _ in items}) != len(items) or len({t for _, t, _ in items}) != len(items):
+        return "ids and titles must be unique"
+    return None
