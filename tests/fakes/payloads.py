@@ -191,3 +191,18 @@ def wa_fixture(name: str, **values: Any) -> dict[str, Any]:
 def wa_fixture_doc(name: str) -> str:
     """The documentation page a fixture follows (its ``_doc`` field)."""
     return json.loads((WA_FIXTURES / f"{name}.json").read_text(encoding="utf8"))["_doc"]
+
+
+TG_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "telegram"
+
+
+def tg_fixture(name: str, cid: int, **changes: Any) -> dict[str, Any]:
+    """A documented sample update from ``tests/fixtures/telegram/<name>.json`` for chat ``cid``
+    (the sample's user and chat id 1111111 replaced), with a fresh update id."""
+    raw = (TG_FIXTURES / f"{name}.json").read_text(encoding="utf8").replace("1111111", str(cid))
+    data = json.loads(raw)
+    data.pop("_doc")
+    data["update_id"] = next(_update_ids)
+    for key, value in changes.items():
+        data[next(k for k in data if k != "update_id")][key] = value
+    return data
