@@ -19,7 +19,7 @@ TEXTS_FILE = Path(__file__).with_name("texts.yml")
 
 
 @lru_cache(maxsize=1)
-def texts() -> dict[str, str]:
+def texts() -> dict[str, Any]:
     """The fixed channel texts from ``channels/texts.yml`` (welcome, help, 'alleen tekst', ...)."""
     from bot.privacy import retention_days  # noqa: PLC0415 - bot.privacy imports channels
     from channels.intake import max_chars  # noqa: PLC0415

@@ -1,7 +1,9 @@
 """Deliver a message to a resident on their own channel, outside a user turn (staff replies).
 
-Telegram and WhatsApp push through their own APIs; REST residents get it from the outbox.
-A delivery that fails is queued in the outbox, never lost.
+Telegram and WhatsApp push through the channel the running server is configured with (else the
+environment). What cannot go out now (WhatsApp's 24-hour window closed, a blocked or failing API)
+is kept in that channel's outbox and delivered on the resident's next contact
+(``channels.pending``); REST residents get it from the case outbox. Never lost.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ async def deliver(store: CaseStore, channel: str, sender_id: str, text: str) -> 
         else:
             send_to_resident = None
         if send_to_resident is not None:
-            await send_to_resident(sender_id, text)
-            return "push"
-    except Exception:  # the outbox below keeps the message
+            if await send_to_resident(sender_id, text):
+                return "push"
+            return "outbox"  # kept by the channel for the next contact
+    except Exception:  # the case outbox below keeps the message
         logger.warning(
             "push naar kanaal %s mislukt; bericht in de outbox gezet", channel, exc_info=True
         )

@@ -33,6 +33,7 @@ from channels.cases import TAKEN, CaseError, CaseView, default_store
 from channels.common import texts
 from channels.crypto import decrypt
 from channels.delivery import deliver
+from channels.delivery_state import for_case
 from nlu.pii import mask
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def _case_error(exc: CaseError) -> StaffActionError:
 
 
 async def case_detail(agent: Any, case_id: int) -> dict[str, Any]:
-    """A case with its masked transcript and what staff wrote."""
+    """A case with its masked transcript, what staff wrote, the delivery state of what was sent
+    and what still waits for the resident (``channels.delivery_state``)."""
     store = default_store()
     case = store.get(case_id)
     if case is None:
@@ -116,6 +118,7 @@ async def case_detail(agent: Any, case_id: int) -> dict[str, Any]:
         **case.public(),
         "transcript": await transcript(agent, case.sender_id),
         "notities": store.notes(case_id),
+        **for_case(case.sender_id, case.created_at),
     }
 
 

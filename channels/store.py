@@ -11,6 +11,10 @@ handles webhooks, while staff replies (a later issue) send through the output ch
   Fernet-encrypted, so replies reach the resident while nothing else stores the real id.
 - ``inbox``: resident messages the assistant could not answer (action server or database down),
   masked and encrypted, so they are not lost.
+- ``aliases``: keyed hash of a second id (WhatsApp's business-scoped user id) -> pseudonym, so a
+  resident who hides their number behind a username keeps the same conversation.
+- ``deliveries``: what happened to each message we sent (accepted, sent, delivered, read,
+  failed with the platform's error code), from WhatsApp's status webhooks, for staff.
 
 Every table is keyed by the pseudonym, never the real id. ``forget`` removes one resident,
 ``purge`` everything older than the retention period (``bot.privacy``).
@@ -37,6 +41,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE TABLE IF NOT EXISTS senders (
     channel TEXT NOT NULL, sender TEXT NOT NULL, address TEXT NOT NULL,
     first_seen REAL NOT NULL, last_seen REAL NOT NULL, PRIMARY KEY (channel, sender));
+CREATE TABLE IF NOT EXISTS aliases (
+    channel TEXT NOT NULL, alias TEXT NOT NULL, sender TEXT NOT NULL, last_seen REAL NOT NULL,
+    PRIMARY KEY (channel, alias));
+CREATE TABLE IF NOT EXISTS deliveries (
+    message_id TEXT PRIMARY KEY, channel TEXT NOT NULL, sender TEXT NOT NULL, kind TEXT NOT NULL,
+    status TEXT NOT NULL, error TEXT, text TEXT, created REAL NOT NULL, updated REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_sender ON deliveries (sender, created);
 CREATE TABLE IF NOT EXISTS inbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, sender TEXT NOT NULL,
     text TEXT NOT NULL, reason TEXT NOT NULL, created REAL NOT NULL);
@@ -58,6 +69,27 @@ class OutboxEntry:
     text: str
     reason: str
     created: float
+    delivered: float | None = None
+
+
+@dataclass
+class Delivery:
+    """One sent message and its last known state (``error``: 'code: title' when it failed)."""
+
+    message_id: str
+    sender: str
+    kind: str
+    status: str
+    error: str | None
+    text: str
+    created: float
+    updated: float
+
+
+# Status webhooks can arrive out of order: a later 'sent' must not hide 'read' or 'failed'.
+STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+# Columns added after the first release: (table, column, definition) for existing files.
+ADDED_COLUMNS = (("outbox", "delivered", "REAL"),)
 
 
 class ChannelStore:
@@ -68,6 +100,10 @@ class ChannelStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con, con:
             con.executescript(SCHEMA)
+            for table, column, kind in ADDED_COLUMNS:
+                have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         _OPENED.add(str(self.path.resolve()))
 
     def _connect(self) -> sqlite3.Connection:
@@ -89,14 +125,25 @@ class ChannelStore:
         )
         return key
 
+    def remember_key(self, key: str, payload: str) -> str:
+        """Remember a key made elsewhere (e.g. a second key for the same payload)."""
+        self._run(
+            "INSERT OR REPLACE INTO payloads (key, payload, created) VALUES (?, ?, ?)",
+            (key, payload, time.time()),
+        )
+        return key
+
     def payload(self, key: str) -> str | None:
         rows = self._run("SELECT payload FROM payloads WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
     # 24-hour window
     def record_inbound(self, channel: str, recipient: str, ts: float | None = None) -> None:
+        """Note a resident's message sent at ``ts`` (default now). The window only moves
+        forward: a late retry of an old message does not shorten it."""
         self._run(
-            "INSERT OR REPLACE INTO last_inbound (channel, recipient, ts) VALUES (?, ?, ?)",
+            "INSERT INTO last_inbound (channel, recipient, ts) VALUES (?, ?, ?)"
+            " ON CONFLICT (channel, recipient) DO UPDATE SET ts = max(ts, excluded.ts)",
             (channel, recipient, time.time() if ts is None else ts),
         )
 
@@ -113,17 +160,99 @@ class ChannelStore:
             (channel, recipient, encrypt(text), reason, time.time()),
         )
 
-    def outbox(self, channel: str | None = None) -> list[OutboxEntry]:
-        sql = "SELECT id, channel, recipient, text, reason, created FROM outbox"
-        rows = (
-            self._run(sql + " WHERE channel = ? ORDER BY id", (channel,))
-            if channel
-            else self._run(sql + " ORDER BY id")
-        )
+    def outbox(self, channel: str | None = None, recipient: str | None = None) -> list[OutboxEntry]:
+        """Kept messages (delivered ones too, with the time they went out), oldest first."""
+        sql = "SELECT id, channel, recipient, text, reason, created, delivered FROM outbox"
+        where, args = [], []
+        for column, value in (("channel", channel), ("recipient", recipient)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._run(sql + " ORDER BY id", tuple(args))
+        return [
+            OutboxEntry(i, ch, rcpt, decrypt(text) or "", reason, created, delivered)
+            for i, ch, rcpt, text, reason, created, delivered in rows
+        ]
+
+    def take_outbox(self, channel: str, recipient: str) -> list[OutboxEntry]:
+        """Undelivered messages for one resident, marked delivered in the same transaction
+        (the caller puts back what it could not send with :meth:`add_outbox`)."""
+        with closing(self._connect()) as con, con:
+            rows = con.execute(
+                "SELECT id, channel, recipient, text, reason, created FROM outbox"
+                " WHERE channel = ? AND recipient = ? AND delivered IS NULL ORDER BY id",
+                (channel, recipient),
+            ).fetchall()
+            con.executemany(
+                "UPDATE outbox SET delivered = ? WHERE id = ?", [(time.time(), r[0]) for r in rows]
+            )
         return [
             OutboxEntry(i, ch, rcpt, decrypt(text) or "", reason, created)
             for i, ch, rcpt, text, reason, created in rows
         ]
+
+    # second ids (WhatsApp business-scoped user ids)
+    def alias(self, channel: str, alias: str) -> str | None:
+        """The pseudonym a second id (already a keyed hash) belongs to."""
+        rows = self._run(
+            "SELECT sender FROM aliases WHERE channel = ? AND alias = ?", (channel, alias)
+        )
+        return rows[0][0] if rows else None
+
+    def add_alias(self, channel: str, alias: str, sender: str) -> None:
+        self._run(
+            "INSERT INTO aliases (channel, alias, sender, last_seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, alias) DO UPDATE SET last_seen = excluded.last_seen",
+            (channel, alias, sender, time.time()),
+        )
+
+    # delivery state of sent messages
+    def record_sent(
+        self, channel: str, sender: str, message_id: str, kind: str, text: str = ""
+    ) -> None:
+        """A message the platform accepted (its id comes back in later status webhooks)."""
+        now = time.time()
+        self._run(
+            "INSERT OR IGNORE INTO deliveries"
+            " (message_id, channel, sender, kind, status, error, text, created, updated)"
+            " VALUES (?, ?, ?, ?, 'accepted', NULL, ?, ?, ?)",
+            (message_id, channel, sender, kind, encrypt(text), now, now),
+        )
+
+    def record_status(
+        self, message_id: str, status: str, error: str | None = None, ts: float | None = None
+    ) -> Delivery | None:
+        """Apply a status webhook; a lower status arriving late is ignored. Returns the row,
+        or None for a message we did not send (or no longer know)."""
+        rank = STATUS_RANK.get(status)
+        if rank is None:
+            return None
+        with closing(self._connect()) as con, con:
+            row = con.execute(
+                "SELECT status FROM deliveries WHERE message_id = ?", (message_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            if rank > STATUS_RANK.get(row[0], -1):
+                con.execute(
+                    "UPDATE deliveries SET status = ?, error = ?, updated = ? WHERE message_id = ?",
+                    (status, error, time.time() if ts is None else ts, message_id),
+                )
+        return self.delivery(message_id)
+
+    def delivery(self, message_id: str) -> Delivery | None:
+        rows = self._run(_DELIVERY_SQL + " WHERE message_id = ?", (message_id,))
+        return _delivery(rows[0]) if rows else None
+
+    def deliveries(self, sender: str, since: float = 0.0) -> list[Delivery]:
+        """What was sent to one resident since ``since``, oldest first."""
+        rows = self._run(
+            _DELIVERY_SQL + " WHERE sender = ? AND created >= ? ORDER BY created, rowid",
+            (sender, since),
+        )
+        return [_delivery(r) for r in rows]
 
     # pseudonym -> real address
     def remember_sender(self, channel: str, sender: str, address: str) -> bool:
@@ -186,14 +315,28 @@ class ChannelStore:
         return deleted
 
 
+_DELIVERY_SQL = (
+    "SELECT message_id, sender, kind, status, error, text, created, updated FROM deliveries"
+)
+
+
+def _delivery(row: tuple) -> Delivery:
+    mid, sender, kind, status, error, text, created, updated = row
+    return Delivery(mid, sender, kind, status, error, decrypt(text or "") or "", created, updated)
+
+
 FORGET = (
     ("senders", "sender"),
+    ("aliases", "sender"),
+    ("deliveries", "sender"),
     ("last_inbound", "recipient"),
     ("outbox", "recipient"),
     ("inbox", "sender"),
 )
 PURGE = (
     ("senders", "last_seen"),
+    ("aliases", "last_seen"),
+    ("deliveries", "updated"),
     ("last_inbound", "ts"),
     ("outbox", "created"),
     ("inbox", "created"),

@@ -14,6 +14,7 @@ Run ``python -m channels.telegram --help`` for polling mode and setting the webh
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from collections.abc import Awaitable, Callable
@@ -26,13 +27,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, InlineKeyboardButtonLimit, MessageLimit
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from channels.common import Background, ChannelLog, SeenIds, split_text, texts, utf16_len
+from channels.identity import pseudonym
 from channels.intake import Intake
+from channels.pending import flush
+from channels.retry import MAX_RETRY_AFTER, RETRY_WAITS, BrokenOff
 from channels.settings import TelegramSettings
 from channels.store import ChannelStore
+from channels.telegram_update import parse_update
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 KEY_PREFIX = "k:"  # callback data that is a short key for a long payload
@@ -68,11 +73,23 @@ def resolve_callback(data: str, store: ChannelStore) -> str | None:
 
 
 class TelegramOutput(OutputChannel):
-    """Sends Rasa's replies to one chat through ``telegram.Bot``; usable outside a user turn."""
+    """Sends Rasa's replies to one chat through ``telegram.Bot``; usable outside a user turn.
 
-    def __init__(self, bot: Bot, store: ChannelStore) -> None:
+    A 429 is retried after its ``retry_after``, a timeout or network error with backoff
+    (``channels.retry``); when a part still fails, it and the rest of the turn's answer are kept
+    in the outbox (``keep_undelivered``) rather than sent with a hole in it."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: ChannelStore,
+        keep_undelivered: bool = True,
+        waits: tuple[float, ...] = RETRY_WAITS,
+    ) -> None:
         self.bot = bot
         self.store = store
+        self.waits = waits
+        self.broken = BrokenOff(store, CHANNEL, log, keep_undelivered)
 
     @classmethod
     def name(cls) -> str:
@@ -81,6 +98,60 @@ class TelegramOutput(OutputChannel):
     def chat_id(self, recipient_id: str) -> str:
         """The real chat id behind a pseudonym; a real chat id is passed through."""
         return self.store.address(CHANNEL, str(recipient_id)) or str(recipient_id)
+
+    def sender(self, recipient_id: str) -> str:
+        """The pseudonym for a pseudonym or a chat id (what the outbox is keyed by)."""
+        rid = str(recipient_id)
+        return rid if self.store.address(CHANNEL, rid) is not None else pseudonym(CHANNEL, rid)
+
+    async def _call(self, send: Callable[[], Awaitable[Any]]) -> Any:
+        """One Bot API call, retried after a 429 (its ``retry_after``) or a network error."""
+        for attempt, wait in enumerate((*self.waits, None)):
+            try:
+                return await send()
+            except RetryAfter as exc:
+                pause = float(exc.retry_after)
+                if wait is None or pause > MAX_RETRY_AFTER:
+                    raise
+                log.info("telegram.retry_after", seconds=pause, attempt=attempt + 1)
+                await asyncio.sleep(pause)
+            except BadRequest:  # our request is wrong: trying again does not help
+                raise
+            except NetworkError:  # timeouts included
+                if wait is None:
+                    raise
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _send_parts(
+        self, recipient_id: str, parts: list[str], keyboard: InlineKeyboardMarkup | None = None
+    ) -> bool:
+        """Send ``parts`` in order (the keyboard on the last); True when all went out."""
+        chat_id, sender = self.chat_id(recipient_id), self.sender(recipient_id)
+        for i, part in enumerate(parts):
+            if self.broken.broken(sender):
+                self.broken.keep(sender, parts[i:], "rest_of_answer")
+                return False
+            markup = keyboard if i == len(parts) - 1 else None
+            try:
+                await self._call(
+                    lambda part=part, markup=markup: self.bot.send_message(
+                        chat_id=chat_id, text=part, reply_markup=markup
+                    )
+                )
+            except TelegramError as exc:
+                log.warning("telegram.send.failed", sender, error=type(exc).__name__)
+                self.broken.keep(sender, parts[i:], f"send_failed {type(exc).__name__}")
+                return False
+        return True
+
+    async def send_text(self, recipient_id: str, text: str) -> bool:
+        """Send text (split at 4096); True when every part was delivered."""
+        parts = split_text(text, MessageLimit.MAX_TEXT_LENGTH, utf16_len)
+        ok = await self._send_parts(recipient_id, parts)
+        if ok:
+            log.debug("telegram.sent", self.sender(recipient_id))
+        return ok
 
     async def send_typing(self, recipient_id: str) -> None:
         """Best effort: a typing indicator that fails (429, 403, timeout) must never stop the
@@ -93,20 +164,14 @@ class TelegramOutput(OutputChannel):
             log.warning("telegram.typing_failed", reason=type(exc).__name__)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        chat_id = self.chat_id(recipient_id)
-        for part in split_text(text, MessageLimit.MAX_TEXT_LENGTH, utf16_len):
-            await self.bot.send_message(chat_id=chat_id, text=part)
-        log.debug("telegram.sent", recipient_id)
+        await self.send_text(recipient_id, text)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        chat_id = self.chat_id(recipient_id)
         parts = split_text(text or texts()["choose"], MessageLimit.MAX_TEXT_LENGTH, utf16_len)
-        for part in parts[:-1]:
-            await self.bot.send_message(chat_id=chat_id, text=part)
         keyboard = InlineKeyboardMarkup([[self._button(b)] for b in buttons])
-        await self.bot.send_message(chat_id=chat_id, text=parts[-1], reply_markup=keyboard)
+        await self._send_parts(recipient_id, parts, keyboard)
 
     def _button(self, button: dict[str, Any]) -> InlineKeyboardButton:
         title = str(button.get("title") or button.get("payload") or "")
@@ -116,14 +181,31 @@ class TelegramOutput(OutputChannel):
         return InlineKeyboardButton(title, callback_data=callback_data(payload, self.store))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.bot.send_photo(chat_id=self.chat_id(recipient_id), photo=image)
+        chat_id = self.chat_id(recipient_id)
+        try:
+            await self._call(lambda: self.bot.send_photo(chat_id=chat_id, photo=image))
+        except TelegramError as exc:
+            log.warning("telegram.send.failed", self.sender(recipient_id), error=type(exc).__name__)
 
 
-async def send_to_resident(chat_id: str, text: str) -> None:
-    """Push a text outside a user turn (staff replies), with settings from the environment."""
-    settings = TelegramSettings.from_env()
+_ACTIVE: list[TelegramSettings] = []  # the settings of the input channel this server runs
+
+
+async def send_to_resident(chat_id: str, text: str) -> bool:
+    """Push a text outside a user turn (staff replies), with the running server's settings
+    (else the environment's). True when delivered; otherwise it is kept in the outbox and goes
+    out on the resident's next message."""
+    settings = _ACTIVE[-1] if _ACTIVE else TelegramSettings.from_env()
+    store = ChannelStore(settings.state_db)
     async with make_bot(settings) as bot:
-        await TelegramOutput(bot, ChannelStore(settings.state_db)).send_text_message(chat_id, text)
+        out = TelegramOutput(bot, store)
+        sender = out.sender(chat_id)
+        quiet = TelegramOutput(bot, store, keep_undelivered=False)
+        await flush(store, CHANNEL, sender, lambda t: quiet.send_text(chat_id, t))
+        if [e for e in store.outbox(CHANNEL, sender) if e.delivered is None]:
+            store.add_outbox(CHANNEL, sender, text, "rest_of_answer")  # keep the order
+            return False
+        return await out.send_text(chat_id, text)
 
 
 class TelegramHandler:
@@ -190,6 +272,9 @@ class TelegramHandler:
     ) -> None:
         sender = self.intake.sender(chat_id)
         log.info("telegram.message", sender)
+        # What waited (a staff reply whose push failed, a kept part) goes out first.
+        flusher = TelegramOutput(self.bot, self.store, keep_undelivered=False)
+        await flush(self.store, CHANNEL, sender, lambda t: flusher.send_text(chat_id, t))
 
         async def reply(answer: str) -> None:
             await out.send_text_message(chat_id, answer)
@@ -224,6 +309,7 @@ class TelegramInput(InputChannel):
         self.store = ChannelStore(settings.state_db)
         self.bot = make_bot(settings)
         self.handler = TelegramHandler(self.bot, self.store)
+        _ACTIVE.append(settings)  # staff replies go out with these settings (channels.delivery)
         self.seen = SeenIds()
         self.background = Background(log)
 
@@ -248,12 +334,12 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "forbidden"}, status=403)
             try:
                 data = json.loads(request.body or b"")
-                if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                    raise ValueError("not an update")
-                update = Update.de_json(data, self.bot)
-            except Exception:  # malformed JSON or not an Update: the sender's problem
-                log.warning("telegram.bad_request")
-                return response.json({"error": "bad request"}, status=400)
+            except (ValueError, RecursionError):
+                data = None
+            update = parse_update(data, self.bot)
+            if update is None:  # authenticated, so from Telegram: a 4xx would be retried
+                log.warning("telegram.unreadable_update")
+                return response.json({"ok": True, "ignored": True})
             if not self.seen.seen_before(str(update.update_id)):
                 self.background.spawn(self.handler.handle(update, on_new_message))
             return response.json({"ok": True})

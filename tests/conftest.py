@@ -123,12 +123,13 @@ def channel_server(model_path, action_server, tmp_path_factory):
         "verify_token": fakes.WHATSAPP_VERIFY_TOKEN,
         "phone_number_id": fakes.WHATSAPP_PHONE_ID,
         "api_base": graph.base_url,
-        "template_name": "",
+        "template_name": "bestaanswijzer_vervolg",  # approved template with a quick reply
         "template_language": "nl",
         "state_db": state_db,
     }
     channels = {
         serve.REST: {"state_db": state_db},
+        serve.STAFF: {"token": STAFF_TOKEN},  # staff replies go out through these channels
         "channels.telegram.TelegramInput": tg,
         "channels.whatsapp.WhatsAppInput": wa,
     }

@@ -74,11 +74,7 @@ def test_missing_or_wrong_secret_is_403(channel_server):
     assert channel_server.telegram.calls_to("sendMessage", cid) == []
 
 
-@pytest.mark.parametrize(
-    "raw", [b"{not json", b"[1, 2]", b'"tekst"', b'{"message": {"text": "hoi"}}', b""]
-)
-def test_malformed_body_is_400(channel_server, raw):
-    assert p.post_telegram(channel_server.base, None, raw=raw).status_code == 400
+# (an authenticated but unreadable update: tests/test_telegram_tolerance.py)
 
 
 # conversations

@@ -14,7 +14,7 @@ from channels.common import mask, texts
 from channels.identity import pseudonym
 from channels.settings import WhatsAppSettings
 from channels.store import ChannelStore
-from channels.whatsapp import UndeliveredError, WhatsAppOutput, parse_messages, send_to_resident
+from channels.whatsapp import WhatsAppOutput, parse_messages, send_to_resident
 from tests import fakes
 from tests.fakes import payloads as p
 
@@ -274,11 +274,11 @@ async def test_outside_24h_without_template_goes_to_outbox(channel_server, caplo
     assert not any(phone in r.getMessage() for r in caplog.records)
 
 
-async def test_send_to_resident_uses_environment_and_raises_when_undelivered(
+async def test_send_to_resident_uses_environment_and_keeps_what_it_cannot_deliver(
     channel_server, monkeypatch
 ):
-    """The staff-reply entry point: settings from the environment; undelivered -> exception,
-    so the caller keeps the message (and our own outbox does not keep a second copy)."""
+    """The staff-reply entry point: settings from the environment (no server in this process);
+    undelivered -> False and kept once in the outbox for the resident's next contact."""
     creds = channel_server.whatsapp_creds
     for key, value in {
         "WHATSAPP_TOKEN": creds["token"],
@@ -289,15 +289,16 @@ async def test_send_to_resident_uses_environment_and_raises_when_undelivered(
     }.items():
         monkeypatch.setenv(key, value)
     phone = p.phone()
-    with pytest.raises(UndeliveredError):
-        await send_to_resident(phone, "Hallo vanaf een medewerker")
+    assert await send_to_resident(phone, "Hallo vanaf een medewerker") is False
     assert channel_server.graph.sent_to(phone) == []
-    assert [e for e in WhatsAppOutput().store.outbox("whatsapp") if e.recipient == _id(phone)] == []
+    kept = [e for e in WhatsAppOutput().store.outbox("whatsapp") if e.recipient == _id(phone)]
+    assert [(e.text, e.reason) for e in kept] == [("Hallo vanaf een medewerker", "outside_24h")]
     WhatsAppOutput().store.record_inbound("whatsapp", _id(phone))
-    await send_to_resident(phone, "Hallo vanaf een medewerker")
+    assert await send_to_resident(phone, "Tweede bericht") is True
     assert channel_server.graph.texts(channel_server.graph.sent_to(phone)) == [
-        "Hallo vanaf een medewerker"
-    ]
+        "Hallo vanaf een medewerker",
+        "Tweede bericht",
+    ], "what waited goes first"
 
 
 async def test_wrong_token_is_kept_in_outbox_without_phone_in_logs(channel_server, caplog):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -26,6 +27,11 @@ class ChannelServer:
     state_db: str
     telegram_creds: dict[str, str]
     whatsapp_creds: dict[str, str]
+
+    @property
+    def log_file(self) -> Path:
+        """The server's log (``rasa.log`` next to the channel store)."""
+        return Path(self.state_db).parent / "rasa.log"
 
 
 __all__ = ["ChannelServer", "FakeGraphAPI", "FakeTelegramAPI"]

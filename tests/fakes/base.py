@@ -18,6 +18,7 @@ class Call:
     method: str
     params: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    answer: Any = None  # what the fake answered (e.g. the message id), set by the fake
 
 
 class FakeServer:

@@ -6,6 +6,7 @@ import itertools
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -143,3 +144,65 @@ def domain_buttons(response: str) -> list[dict[str, str]]:
         if response in responses:
             return responses[response][0].get("buttons") or []
     return []
+
+
+WA_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
+_DROP = object()
+
+
+def bsuid() -> str:
+    """A fresh business-scoped user id in Meta's format (country code, period, digits)."""
+    return "NL." + str(uuid.uuid4().int % 10**19).zfill(19)
+
+
+def wa_fixture(name: str, **values: Any) -> dict[str, Any]:
+    """A documented webhook body from ``tests/fixtures/whatsapp/<name>.json``, its ``<PLACEHOLDER>``
+    strings filled from ``values`` (a value of None drops that field, as Meta omits it). Every
+    placeholder must be filled, so a test never posts Meta's template text by mistake."""
+    data = json.loads((WA_FIXTURES / f"{name}.json").read_text(encoding="utf8"))
+    data.pop("_doc")
+    filled = {
+        "BUSINESS_PHONE_NUMBER_ID": fakes.WHATSAPP_PHONE_ID,
+        "WEBHOOK_TRIGGER_TIMESTAMP": str(int(time.time())),
+        "WHATSAPP_MESSAGE_ID": f"wamid.in{uuid.uuid4().hex}",
+        "USER_DISPLAY_NAME": "Test Bewoner",
+        "USERNAME": "testbewoner",
+        "CONTEXT_MESSAGE_ID": "wamid.template",
+        "BUTTON_LABEL_TEXT": "Lees het bericht",
+        **values,
+    }
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {k: fill(v) for k, v in value.items()}
+            return {k: v for k, v in out.items() if v is not _DROP}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+            key = value[1:-1]
+            if key not in filled:
+                raise KeyError(f"{name}.json: fill in {value}")
+            return _DROP if filled[key] is None else filled[key]
+        return value
+
+    return fill(data)
+
+
+def wa_fixture_doc(name: str) -> str:
+    """The documentation page a fixture follows (its ``_doc`` field)."""
+    return json.loads((WA_FIXTURES / f"{name}.json").read_text(encoding="utf8"))["_doc"]
+
+
+TG_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "telegram"
+
+
+def tg_fixture(name: str, cid: int, **changes: Any) -> dict[str, Any]:
+    """A documented sample update from ``tests/fixtures/telegram/<name>.json`` for chat ``cid``
+    (the sample's user and chat id 1111111 replaced), with a fresh update id."""
+    raw = (TG_FIXTURES / f"{name}.json").read_text(encoding="utf8").replace("1111111", str(cid))
+    data = json.loads(raw)
+    data.pop("_doc")
+    data["update_id"] = next(_update_ids)
+    for key, value in changes.items():
+        data[next(k for k in data if k != "update_id")][key] = value
+    return data

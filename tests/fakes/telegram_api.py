@@ -54,6 +54,18 @@ class FakeTelegramAPI(FakeServer):
         self._updates_lock = threading.Lock()
         #: method -> HTTP status to answer with, as the Bot API does (429 with retry_after).
         self.failing: dict[str, int] = {}
+        self._fail_next: dict[tuple[str, str], list[int]] = {}
+
+    def fail_next(self, method: str, chat_id: int | str, statuses: list[int]) -> None:
+        """Answer the next calls of ``method`` for ``chat_id`` with these HTTP statuses, one
+        each (429 carries ``retry_after``: 1, as the Bot API's flood control does)."""
+        with self._updates_lock:
+            self._fail_next[(method, str(chat_id))] = list(statuses)
+
+    def _next_failure(self, method: str, params: dict[str, Any]) -> int | None:
+        with self._updates_lock:
+            queue = self._fail_next.get((method, str(params.get("chat_id"))))
+            return queue.pop(0) if queue else None
 
     def push(self, update: dict[str, Any]) -> None:
         with self._updates_lock:
@@ -70,17 +82,12 @@ class FakeTelegramAPI(FakeServer):
         except ValueError:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: bad body"}
         method = match["method"]
-        self.record(Call(method, params, headers))
-        if method in self.failing:
-            code = self.failing[method]
-            error: dict[str, Any] = {"ok": False, "error_code": code}
-            if code == 429:
-                error.update(
-                    description="Too Many Requests: retry after 1", parameters={"retry_after": 1}
-                )
-            else:
-                error["description"] = "Forbidden: bot was blocked by the user"
-            return code, error
+        failure = self._next_failure(method, params)
+        self.record(Call(method, params, headers, "failed" if failure else None))
+        if failure is None and method in self.failing:
+            failure = self.failing[method]
+        if failure is not None:
+            return failure, _error(failure)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method"}
@@ -129,10 +136,23 @@ class FakeTelegramAPI(FakeServer):
 
     # assertion helpers
     def sent_texts(self, chat_id: int | str) -> list[str]:
-        return [c.params["text"] for c in self.calls_to("sendMessage", chat_id)]
+        """Texts of the sendMessage calls that succeeded."""
+        return [c.params["text"] for c in self.calls_to("sendMessage", chat_id) if not c.answer]
 
     def calls_to(self, method: str, chat_id: int | str | None = None) -> list[Call]:
         return self.recorded(
             lambda c: c.method == method
             and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
         )
+
+
+def _error(code: int) -> dict[str, Any]:
+    """An error answer as the Bot API gives it ("Making requests", "ResponseParameters")."""
+    error: dict[str, Any] = {"ok": False, "error_code": code}
+    if code == 429:
+        error.update(description="Too Many Requests: retry after 1", parameters={"retry_after": 1})
+    elif code == 400:
+        error["description"] = "Bad Request: chat not found"
+    else:
+        error["description"] = "Forbidden: bot was blocked by the user"
+    return error

@@ -137,7 +137,27 @@
         document.createTextNode(l.tekst));
       list.append(li);
     }
+    showDelivery(c.bezorging || [], c.wachtrij || []);
     if (!open) document.getElementById("case-status").textContent = "Deze case is " + c.status + ".";
+  }
+
+  // Delivery state per sent message and what waits for the resident's next contact
+  // (issue #22 item 6): a failed message is shown with the platform's error.
+  function showDelivery(sent, waiting) {
+    document.getElementById("bezorging-kaart").hidden = !sent.length && !waiting.length;
+    const list = document.getElementById("bezorging");
+    list.replaceChildren(...sent.map((d) => {
+      const li = el("li", { class: d.code === "failed" ? "mislukt" : "" });
+      li.append(el("span", { class: "van" }, when(d.tijd) + " · " + d.status + (d.fout ? " (" + d.fout + ")" : "")),
+        document.createTextNode(d.tekst));
+      return li;
+    }));
+    document.getElementById("wachtrij-kop").hidden = !waiting.length;
+    document.getElementById("wachtrij").replaceChildren(...waiting.map((w) => {
+      const li = el("li");
+      li.append(el("span", { class: "van" }, when(w.tijd) + " · " + w.reden), document.createTextNode(w.tekst));
+      return li;
+    }));
   }
 
   async function caseAction(path, payload, message) {
