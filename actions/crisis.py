@@ -248,7 +248,7 @@ class ActionCrisis(Action):
         if not zeker and not again:
             buttons = [
                 {"title": "Ja, het klopt", "payload": "/affirm"},
-                {"title": "Nee, ik bedoelde iets anders", "payload": "/deny"},
+                {"title": "Nee, iets anders", "payload": "/deny"},
             ]
             dispatcher.utter_message(response="utter_crisis_twijfel_keuze", buttons=buttons)
             return [*events, SlotSet("crisis_twijfel", True), SlotSet("crisis_vraag", kept)]

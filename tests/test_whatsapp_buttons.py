@@ -151,3 +151,22 @@ async def test_domain_buttons_and_collisions_are_accepted_by_the_graph_api(chann
     ]
     assert refused == []
     assert len(channel_server.graph.sent_to(phone)) == len(sets)
+
+
+def test_every_domain_button_title_fits_a_whatsapp_reply_button():
+    """Meta's reply buttons take 20 characters; the domain's own titles fit, so nothing is cut."""
+    import yaml
+
+    from bot import env
+
+    too_long = [
+        (path.name, name, b["title"])
+        for path in sorted((env.ROOT / "bot" / "domain").glob("*.yml"))
+        for name, variants in (
+            yaml.safe_load(path.read_text("utf8")).get("responses") or {}
+        ).items()
+        for v in variants
+        for b in v.get("buttons") or []
+        if len(b["title"]) > 20
+    ]
+    assert not too_long, too_long
