@@ -8,6 +8,7 @@ close), then the checklist, the check or the buurtteam is offered with a button.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,8 +16,22 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, last_text
+from actions.fallback import ActionFallback
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
+from knowledge.text import normalize_text
 from nlu import numbers
+
+_EIGHTEEN = re.compile(r"\b(18|achttien|meerderjarig|eighteen)\b")
+_OTHER_AGE = re.compile(r"\b(?:word|wordt|turn|turns|worden)\s+(?:\w+\s+){0,2}?(\d{1,3})\b")
+
+
+def about_18(text: str) -> bool:
+    """The message is about turning 18: it says 18 and turns no other age ("ik word in maart
+    67", "mijn dochter wordt volgende maand 12" are about AOW and kindgebonden budget)."""
+    norm = normalize_text(text or "")
+    if not _EIGHTEEN.search(norm):
+        return False
+    return all(m.group(1) == "18" for m in _OTHER_AGE.finditer(norm))
 
 
 class ActionAchttienVraag(Action):
@@ -29,6 +44,9 @@ class ActionAchttienVraag(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = last_text(tracker)
+        if text and not about_18(text):
+            # "ik word in maart 67", "mijn dochter wordt 12": another age, another question.
+            return ActionFallback().run(dispatcher, tracker, domain)
         day = numbers.parse_birthday_18(text, dt.date.today()) if text else None
         if day:
             # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,

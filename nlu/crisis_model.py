@@ -50,12 +50,14 @@ CATEGORIES = (
 # At THRESHOLD or above the message gets the full crisis answer; between DOUBT and THRESHOLD it
 # gets a short check ("klopt dat?") with the right number and its own question kept one tap away;
 # a pattern hit is dropped only when the model is sure it is ordinary (below VETO).
-# Chosen on cross-validation grouped by message (bot/evaluate.crisis_model_cv): since the model
-# also learns ordinary fragments its scores sit lower, so the thresholds keep the false-alarm rate
-# the earlier model had at 0.25 and 0.5 (4.4% and 1.8% of ordinary training messages) and take
-# the recall gain (0.880 -> 0.890 and 0.765 -> 0.780). Blind numbers: docs/quality.md.
-THRESHOLD = 0.4
-DOUBT = 0.2
+# Cross-validation grouped by message (bot/evaluate.crisis_model_cv) suggested 0.2 and 0.4 for
+# the model that also learns ordinary fragments (the same false-alarm rate on training messages
+# as 0.25 and 0.5 before, a point more recall), but in conversation tests the lower thresholds
+# turned long money stories into checks about a child's safety and a volunteer's question into
+# "ben je in gevaar?": for the people this serves (fear of child protection after the
+# toeslagenaffaire) that is a real harm, so the thresholds stay where the blind sets measured them.
+THRESHOLD = 0.5
+DOUBT = 0.25
 VETO = 0.05
 WINDOW_WORDS = 24
 MIN_WORDS = 3
