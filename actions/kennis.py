@@ -175,6 +175,7 @@ def answer_first(
     staff_only: bool = False,
 ) -> list[dict[str, Any]] | None:
     """Answer the message from a question in the content when one is close enough, else None.
+    A message asking how to reach someone gets that organisation's card first (answer_contact).
 
     The same message twice in a row is not answered word for word again: the second time the
     person hears that this is all we know, with a person one tap away. (A follow-up in other
@@ -183,6 +184,19 @@ def answer_first(
     hits = ranked_questions(tracker, limit=3)
     if staff_only:
         hits = [h for h in hits if h.vraag.doelgroep == "medewerker"]
+    # A question from the content that is clearly this one (and not the answer just given) wins;
+    # else a message asking how to reach someone gets that organisation's card.
+    clear = (
+        bool(hits)
+        and hits[0].score >= ANSWER
+        and hits[0].vraag.sleutel != tracker.get_slot("vraag")
+    )
+    if (
+        not staff_only
+        and not clear
+        and (contact := answer_contact(dispatcher, tracker)) is not None
+    ):
+        return contact  # "duo bellen welk nummer": how to reach them, whatever else is named
     if not hits or hits[0].score < (ANSWER if threshold is None else threshold):
         return None
     if hits[0].vraag.sleutel == tracker.get_slot("vraag") and _asked_twice(tracker):
@@ -245,7 +259,7 @@ def answer_organisation(
 
 # "wat is het nummer", "hoe laat zijn ze open", "waar zitten ze": how to reach someone.
 CONTACT = re.compile(
-    r"\b(nummer|telefoonnummer|tel|telefoon|bellen|bel ik|adres|waar zitten|open|openingstijden"
+    r"\b(nummer|telefoonnummer|tel|telefoon|bellen|bel ik|welk adres|het adres|adres van|waar zitten|open|openingstijden"
     r"|hoe laat|bereiken|contact|phone|number|call|address|opening hours)\b"
 )
 
@@ -253,17 +267,25 @@ CONTACT = re.compile(
 def answer_contact(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[dict[str, Any]] | None:
-    """A follow-up asking how to reach someone: the card of the organisation in focus (or of the
-    body that carries out the regulation in focus). None when the message names something itself
-    or there is no such organisation."""
+    """A message asking how to reach someone: the card of the one organisation it names, or for
+    a follow-up that names nothing, of the organisation in focus (or of the body that carries out
+    the regulation in focus). None otherwise."""
     text = last_text(tracker)
-    if not CONTACT.search(normalize_text(text)) or any(named_records(tracker).values()):
+    if not CONTACT.search(normalize_text(text)):
         return None
-    focus = in_focus(tracker)
-    if not focus:
+    named = named_records(tracker)
+    if len(named["organisatie"]) == 1:
+        # "nummer van de kindertelefoon": the one organisation named.
+        org_id: str | None = next(iter(named["organisatie"]))
+    elif len(named["regeling"]) == 1 and not named["organisatie"]:
+        # "duo bellen welk nummer", "telefoonnummer voor zorgtoeslag": who carries it out.
+        reg = kb().regeling(next(iter(named["regeling"])))
+        org_id = reg.uitvoerder_organisatie if reg else None
+    elif any(named.values()) or not (focus := in_focus(tracker)):
         return None
-    reg = kb().regeling(focus)
-    org_id = reg.uitvoerder_organisatie if reg else focus
+    else:
+        reg = kb().regeling(focus)
+        org_id = reg.uitvoerder_organisatie if reg else focus
     services = _public_services([org_id]) if org_id else []
     return say_organisation(dispatcher, services) if services else None
 
@@ -271,11 +293,9 @@ def answer_contact(
 def answer_from_content(
     dispatcher: CollectingDispatcher, tracker: Tracker, threshold: float = ANSWER_WHEN_LOST
 ) -> list[dict[str, Any]] | None:
-    """For a message no intent answers: how to reach the organisation in focus when that is what
-    it asks, else a close question, else the named organisation's card."""
-    answered = answer_contact(dispatcher, tracker)
-    if answered is None:
-        answered = answer_first(dispatcher, tracker, threshold)
+    """For a message no intent answers: a close question (or how to reach someone, see
+    answer_first), else the named organisation's card."""
+    answered = answer_first(dispatcher, tracker, threshold)
     if answered is None:
         answered = answer_organisation(dispatcher, tracker)
     return answered

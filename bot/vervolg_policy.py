@@ -58,7 +58,8 @@ def names_something(tracker: DialogueStateTracker) -> bool:
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
 class FollowUpPolicy(RuleInCodePolicy):
-    """Sends a general-intent follow-up in a conversation with a topic to ``action_fallback``."""
+    """Sends a general-intent message to ``action_fallback`` when it names something the content
+    knows, or is a follow-up in a conversation with a topic."""
 
     PRIORITY = 7
 
@@ -73,9 +74,13 @@ class FollowUpPolicy(RuleInCodePolicy):
             return None
         if tracker.latest_action_name == FALLBACK:
             return ACTION_LISTEN_NAME  # the follow-up was answered (or asked about): wait
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or not has_topic(tracker):
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
-        norm = normalize_text(text)
-        if _ABOUT_THE_BOT.search(norm) or not _QUESTION.search(text.lower().strip()):
+        if _ABOUT_THE_BOT.search(normalize_text(text)):
             return None
-        return FALLBACK if is_follow_up(text, names_something(tracker)) else None
+        if names_something(tracker):
+            # "nummer van de kindertelefoon": what the content knows is never out of scope.
+            return FALLBACK
+        if not has_topic(tracker) or not _QUESTION.search(text.lower().strip()):
+            return None
+        return FALLBACK if is_follow_up(text, False) else None
