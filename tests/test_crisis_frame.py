@@ -80,3 +80,11 @@ def test_the_frame_word_lists_compile_and_recovery_is_not_negated():
     assert crisis_frame.has("herstel", "inmiddels gaat het gelukkig weer goed")
     assert not crisis_frame.has("herstel", "het gaat echt niet goed")
     assert crisis_frame.has("grap_emoji", "ik ga dood \U0001f602")
+
+
+@pytest.mark.parametrize("text", ["ik maak er een eind aan", "vanavond maak ik er een einde aan"])
+def test_making_an_end_of_it_in_either_word_order_is_caught(text):
+    """'een eind aan maken' was a pattern; 'ik maak er een eind aan' (the other word order) was
+    not, and the model alone scored it below the doubt threshold (seen in blind set g)."""
+    signal = detect(text)
+    assert signal is not None and signal.zeker and signal.categorie == "suicide", signal
