@@ -31,16 +31,6 @@ def _staff(server, path: str, body: dict | None = None) -> dict:
     return resp.json()
 
 
-def _case_detail(server, case_id: int) -> dict:
-    resp = httpx.get(
-        f"{server.base}/webhooks/staff/cases/{case_id}",
-        headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
-        timeout=30,
-    )
-    resp.raise_for_status()
-    return resp.json()
-
-
 def _waiting(server, channel: str, sender: str) -> list[str]:
     store = ChannelStore(server.state_db)
     return [e.text for e in store.outbox(channel, sender) if e.delivered is None]
@@ -73,7 +63,9 @@ def test_whatsapp_staff_reply_after_24h_goes_out_through_template_and_quick_repl
     assert [b["type"] for b in sent] == ["template"], "one invitation, no free-form text"
     waiting = _waiting(s, "whatsapp", sender)
     assert waiting[-1] == STAFF_REPLY
-    assert [w["tekst"] for w in _case_detail(s, case.id)["wachtrij"]][-1].startswith("Hoi, ik ben")
+    assert [w["tekst"] for w in p.staff_case(s.base, case.id, STAFF_TOKEN)["wachtrij"]][
+        -1
+    ].startswith("Hoi, ik ben")
 
     tap = p.wa_fixture(
         "message_template_quick_reply",
@@ -86,7 +78,7 @@ def test_whatsapp_staff_reply_after_24h_goes_out_through_template_and_quick_repl
     after = s.graph.sent_to(phone)[1:]
     assert s.graph.texts(after) == waiting, "exactly what waited, in order; nothing from the bot"
     assert _waiting(s, "whatsapp", sender) == []
-    assert _case_detail(s, case.id)["wachtrij"] == []
+    assert p.staff_case(s.base, case.id, STAFF_TOKEN)["wachtrij"] == []
 
 
 def test_whatsapp_quick_reply_with_nothing_waiting_gets_one_line(channel_server):

@@ -279,15 +279,7 @@ async def test_send_to_resident_uses_environment_and_keeps_what_it_cannot_delive
 ):
     """The staff-reply entry point: settings from the environment (no server in this process);
     undelivered -> False and kept once in the outbox for the resident's next contact."""
-    creds = channel_server.whatsapp_creds
-    for key, value in {
-        "WHATSAPP_TOKEN": creds["token"],
-        "WHATSAPP_PHONE_NUMBER_ID": creds["phone_number_id"],
-        "WHATSAPP_API_BASE": creds["api_base"],
-        "WHATSAPP_TEMPLATE_NAME": "",
-        "BW_CHANNELS_DB": creds["state_db"],
-    }.items():
-        monkeypatch.setenv(key, value)
+    p.use_whatsapp_env(monkeypatch, channel_server.whatsapp_creds)
     phone = p.phone()
     assert await send_to_resident(phone, "Hallo vanaf een medewerker") is False
     assert channel_server.graph.sent_to(phone) == []

@@ -97,15 +97,7 @@ def test_resolve_accepts_a_pseudonym_a_number_or_a_user_id(tmp_path):
 
 
 async def test_staff_entry_point_reaches_a_user_id(channel_server, monkeypatch):
-    creds = channel_server.whatsapp_creds
-    for key, value in {
-        "WHATSAPP_TOKEN": creds["token"],
-        "WHATSAPP_PHONE_NUMBER_ID": creds["phone_number_id"],
-        "WHATSAPP_API_BASE": creds["api_base"],
-        "WHATSAPP_TEMPLATE_NAME": "",
-        "BW_CHANNELS_DB": creds["state_db"],
-    }.items():
-        monkeypatch.setenv(key, value)
+    p.use_whatsapp_env(monkeypatch, channel_server.whatsapp_creds)
     from channels.whatsapp import send_to_resident
 
     uid = p.bsuid()

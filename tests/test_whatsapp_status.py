@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import time
 
-import httpx
-
 from channels.cases import default_store
 from channels.delivery_state import parse_statuses
 from channels.identity import pseudonym
@@ -33,16 +31,6 @@ def _failed(phone: str, wamid: str) -> dict:
     return p.wa_fixture(
         "status_failed", WHATSAPP_MESSAGE_ID=wamid, WHATSAPP_USER_PHONE_NUMBER=phone
     )
-
-
-def _case(server, case_id: int) -> dict:
-    resp = httpx.get(
-        f"{server.base}/webhooks/staff/cases/{case_id}",
-        headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
-        timeout=30,
-    )
-    resp.raise_for_status()
-    return resp.json()
 
 
 def test_fixtures_name_their_documentation():
@@ -81,7 +69,7 @@ def test_statuses_and_a_failure_are_visible_in_the_case(channel_server, db_url):
         assert p.post_whatsapp(s.base, _status(phone, wamids[0], status)).status_code == 200
     assert p.post_whatsapp(s.base, _failed(phone, wamids[-1])).status_code == 200
 
-    detail = _case(s, case.id)
+    detail = p.staff_case(s.base, case.id, STAFF_TOKEN)
     by_text = {d["tekst"]: d for d in detail["bezorging"]}
     assert len(detail["bezorging"]) == len(wamids)
     first, last = detail["bezorging"][0], detail["bezorging"][-1]

@@ -206,3 +206,27 @@ def tg_fixture(name: str, cid: int, **changes: Any) -> dict[str, Any]:
     for key, value in changes.items():
         data[next(k for k in data if k != "update_id")][key] = value
     return data
+
+
+def staff_case(base: str, case_id: int, token: str) -> dict:
+    """A case's detail from the staff API, as a buurtteam worker's console reads it."""
+    resp = httpx.get(
+        f"{base}/webhooks/staff/cases/{case_id}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    resp.raise_for_status()
+    return resp.json()
+
+
+def use_whatsapp_env(monkeypatch: Any, creds: dict[str, str]) -> None:
+    """The WhatsApp settings of the test channel server, for code that reads the environment
+    (the staff-reply entry point runs outside the server); no template, so nothing waits for one."""
+    for key, value in {
+        "WHATSAPP_TOKEN": creds["token"],
+        "WHATSAPP_PHONE_NUMBER_ID": creds["phone_number_id"],
+        "WHATSAPP_API_BASE": creds["api_base"],
+        "WHATSAPP_TEMPLATE_NAME": "",
+        "BW_CHANNELS_DB": creds["state_db"],
+    }.items():
+        monkeypatch.setenv(key, value)
