@@ -31,6 +31,7 @@ CATEGORY_MIN = 0.25
 MAX_CHARS = 5000
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
+PRACTICAL = frozenset(CATEGORIES) - NEVER_VETOED
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def detect(text: str) -> CrisisSignal | None:
     Then the frame (``nlu.crisis_frame``), never for danger now: a crisis told as past and over
     only counts for what the message says about today; a question for someone else or for work
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
-    it is worried about is checked rather than answered as sure.
+    it is worried about is checked rather than answered as sure; death said of a car or of fear is
+    no crisis when no pattern speaks; a practical emergency announced for later is a question.
     """
     if not text or not text.strip():
         return None
@@ -140,4 +142,8 @@ def detect(text: str) -> CrisisSignal | None:
     if crisis_frame.is_joke(text):
         score, _ = model_hits(text)
         return None if score < DOUBT else replace(signal, zeker=False)
+    if crisis_frame.is_figure_of_speech(text) and not pattern_hits(text):
+        return None  # only the model, on words said of a car, of fear or of work
+    if PRACTICAL.issuperset({signal.categorie, *signal.ook}) and crisis_frame.is_for_later(text):
+        return None  # an eviction hearing in March is a question, not tonight's emergency
     return signal

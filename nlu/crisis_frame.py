@@ -26,7 +26,16 @@ def _lists() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load(FRAME_FILE.read_text(encoding="utf8"))
     out = {
         key: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data[key]) + r")\b")
-        for key in ("verleden", "herstel", "terugval", "informatie", "grap")
+        for key in (
+            "verleden",
+            "herstel",
+            "terugval",
+            "informatie",
+            "grap",
+            "beeldspraak",
+            "later",
+            "acuut",
+        )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
     return out
@@ -42,6 +51,16 @@ def has(key: str, text: str) -> bool:
 
 def is_joke(text: str) -> bool:
     return has("grap", text) or has("grap_emoji", text)
+
+
+def is_figure_of_speech(text: str) -> bool:
+    """Death or madness said of a thing, of fear or of work ("mijn auto is dood", "dood-eng")."""
+    return has("beeldspraak", text)
+
+
+def is_for_later(text: str) -> bool:
+    """A practical emergency announced for later (a hearing in March, next month), not today."""
+    return has("later", text) and not has("acuut", text)
 
 
 def is_information(text: str) -> bool:

@@ -88,3 +88,33 @@ def test_making_an_end_of_it_in_either_word_order_is_caught(text):
     not, and the model alone scored it below the doubt threshold (seen in blind set g)."""
     signal = detect(text)
     assert signal is not None and signal.zeker and signal.categorie == "suicide", signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn telefoon is dood en nu kan ik niet inloggen bij mijn toeslagen, wat moet ik doen?",
+        "ik vind het doodeng om die envelop van het cjib open te maken. wat kan er in staan?",
+        "this tax form is going to be the death of me, where can i get help filling it in?",
+    ],
+)
+def test_death_said_of_a_thing_or_of_fear_is_no_crisis(text):
+    assert detect(text) is None
+
+
+def test_a_practical_emergency_announced_for_later_is_a_question_but_tomorrow_is_not():
+    assert (
+        detect("de zitting over de ontruiming is pas in april, kan ik nog een regeling treffen?")
+        is None
+    )
+    signal = detect("morgen komt de deurwaarder ons huis ontruimen, wat kan ik nog doen?")
+    assert signal is not None and signal.categorie == "uitzetting_acuut"
+
+
+def test_violence_that_is_over_and_safe_now_is_not_answered_as_a_crisis():
+    text = (
+        "tijdens ons huwelijk sloeg hij me. we zijn al vier jaar gescheiden en ik woon veilig. "
+        "kan ik nog alimentatie voor de kinderen aanvragen?"
+    )
+    assert crisis_frame.is_past_and_over(text)
+    assert detect(text) is None
