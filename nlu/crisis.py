@@ -31,7 +31,6 @@ CATEGORY_MIN = 0.25
 MAX_CHARS = 5000
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
-PRACTICAL = frozenset(CATEGORIES) - NEVER_VETOED
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def detect(text: str) -> CrisisSignal | None:
     only counts for what the message says about today; a question for someone else or for work
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
     it is worried about is checked rather than answered as sure; death said of a car or of fear is
-    no crisis when no pattern speaks; a practical emergency announced for later is a question.
+    no crisis when no pattern speaks.
     """
     if not text or not text.strip():
         return None
@@ -144,6 +143,4 @@ def detect(text: str) -> CrisisSignal | None:
         return None if score < DOUBT else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not pattern_hits(text):
         return None  # only the model, on words said of a car, of fear or of work
-    if PRACTICAL.issuperset({signal.categorie, *signal.ook}) and crisis_frame.is_for_later(text):
-        return None  # an eviction hearing in March is a question, not tonight's emergency
     return signal

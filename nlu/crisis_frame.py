@@ -33,8 +33,6 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "informatie",
             "grap",
             "beeldspraak",
-            "later",
-            "acuut",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -56,11 +54,6 @@ def is_joke(text: str) -> bool:
 def is_figure_of_speech(text: str) -> bool:
     """Death or madness said of a thing, of fear or of work ("mijn auto is dood", "dood-eng")."""
     return has("beeldspraak", text)
-
-
-def is_for_later(text: str) -> bool:
-    """A practical emergency announced for later (a hearing in March, next month), not today."""
-    return has("later", text) and not has("acuut", text)
 
 
 def is_information(text: str) -> bool:
