@@ -5,8 +5,9 @@
 
 - Before an event is written, every string in it (the text of user and bot messages,
   ``parse_data``, entity values, slot values, metadata) goes through ``nlu.pii.mask``: BSN, IBAN,
-  phone numbers and e-mail addresses never reach the database. Values starting with ``enc:`` are
-  Fernet tokens (the call-back number in the handoff) and are kept as they are.
+  phone numbers and e-mail addresses never reach the database. A value ``enc:<token>`` whose token
+  decrypts with our key (the call-back number in the handoff) is kept as it is; any other text,
+  also one a resident starts with "enc:", is masked.
 - When a turn contains ``action_verwijder_gesprek`` ("verwijder mijn gesprek", confirmed), saving
   deletes every row of that sender instead, and ``bot.privacy.forget`` removes the resident from
   the case store and the channel stores. The action cannot do this itself: Rasa saves the tracker
@@ -49,10 +50,20 @@ def tracker_db_url(default_path: str | None = None) -> str:
     return f"sqlite:///{default_path}"
 
 
+def is_our_token(value: str) -> bool:
+    """``enc:`` followed by a Fernet token this installation made (it decrypts with our key).
+    Anyone can type "enc:0612345678"; only a real token may pass the masking unchanged."""
+    from channels.crypto import decrypt  # noqa: PLC0415 - reads the key on first use
+
+    return (
+        value.startswith(ENCRYPTED_PREFIX) and decrypt(value[len(ENCRYPTED_PREFIX) :]) is not None
+    )
+
+
 def mask_value(value: Any) -> Any:
     """Mask personal data in every string inside ``value`` (dicts and lists included)."""
     if isinstance(value, str):
-        return value if value.startswith(ENCRYPTED_PREFIX) else mask(value)
+        return value if is_our_token(value) else mask(value)
     if isinstance(value, dict):
         return {k: mask_value(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 
 from bot import privacy
 from channels.cases import CaseStore
+from channels.crypto import encrypt
 from channels.identity import pseudonym
 from channels.intake import helpline, mask_inbound, unavailable_text
 from channels.ratelimit import RateLimiter
@@ -38,6 +39,8 @@ IBAN = "NL91ABNA0417164300"
 PHONE = "0612345678"
 EMAIL = "jan.jansen@example.nl"
 PII = (BSN, IBAN, PHONE, EMAIL, "NL91 ABNA 0417 1643 00")
+# The call-back number as the hand-off stores it: a Fernet token made with this installation's key.
+TOKEN = "enc:" + encrypt(PHONE)
 
 
 def _raw(path: Path) -> str:
@@ -67,7 +70,7 @@ def _turn(sender: str, text: str, domain: Domain) -> DialogueStateTracker:
             UserUttered(text, parse["intent"], parse["entities"], parse_data=parse),
             SlotSet("handoff_telefoon", PHONE),
             SlotSet("handoff_vraag", f"mijn iban is {IBAN}"),
-            SlotSet("handoff_telefoon", "enc:gAAAAABtoken-1234567890"),
+            SlotSet("handoff_telefoon", TOKEN),
             BotUttered(f"Je mailde vanaf {EMAIL}", metadata={"echo": BSN}),
         ],
         domain.slots,
@@ -75,9 +78,17 @@ def _turn(sender: str, text: str, domain: Domain) -> DialogueStateTracker:
 
 
 def test_mask_value_masks_nested_strings_but_keeps_encrypted_values():
-    value = {"a": [f"bsn {BSN}", {"b": EMAIL}], "n": 3, "enc": "enc:123456782"}
+    token = "enc:" + encrypt("0612345678")
+    value = {"a": [f"bsn {BSN}", {"b": EMAIL}], "n": 3, "enc": token}
     masked = mask_value(value)
-    assert masked == {"a": ["bsn [BSN]", {"b": "[E-MAIL]"}], "n": 3, "enc": "enc:123456782"}
+    assert masked == {"a": ["bsn [BSN]", {"b": "[E-MAIL]"}], "n": 3, "enc": token}
+
+
+def test_a_typed_enc_prefix_does_not_pass_the_masking():
+    """Only a token made with our key is kept raw; 'enc:' typed in front of a number is masked."""
+    for typed in (f"enc:{BSN}", f"enc:{PHONE}", "enc:gAAAAABnep-" + BSN):
+        masked = mask_value(typed)
+        assert BSN not in masked and PHONE not in masked, masked
 
 
 async def test_tracker_store_keeps_no_personal_data(tmp_path, domain):
@@ -89,7 +100,7 @@ async def test_tracker_store_keeps_no_personal_data(tmp_path, domain):
     for item in PII:
         assert item not in raw, item
     tracker = await store.retrieve("s1")
-    assert tracker.get_slot("handoff_telefoon") == "enc:gAAAAABtoken-1234567890"
+    assert tracker.get_slot("handoff_telefoon") == TOKEN
     assert (
         tracker.latest_message.text
         == "mijn bsn is [BSN], iban [IBAN], bel [TELEFOON] of mail [E-MAIL]"
