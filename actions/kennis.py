@@ -264,6 +264,11 @@ CONTACT = re.compile(
 )
 
 
+def _own_topic(text: str) -> set[str]:
+    """The message's topic words other than the ones that ask how to reach someone."""
+    return topic_words(CONTACT.sub(" ", normalize_text(text)))
+
+
 def answer_contact(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[dict[str, Any]] | None:
@@ -281,7 +286,8 @@ def answer_contact(
         # "duo bellen welk nummer", "telefoonnummer voor zorgtoeslag": who carries it out.
         reg = kb().regeling(next(iter(named["regeling"])))
         org_id = reg.uitvoerder_organisatie if reg else None
-    elif any(named.values()) or not (focus := in_focus(tracker)):
+    elif any(named.values()) or _own_topic(text) or not (focus := in_focus(tracker)):
+        # "ik heb een huurachterstand, wie kan ik bellen?" is about its own topic, not the focus.
         return None
     else:
         reg = kb().regeling(focus)
