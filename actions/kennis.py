@@ -96,12 +96,15 @@ def in_focus(tracker: Tracker) -> str | None:
     )
 
 
-def ranked_questions(tracker: Tracker, limit: int = 3) -> list[VraagHit]:
-    """The questions the latest message most likely asks, with the conversation as context."""
+def ranked_questions(
+    tracker: Tracker, limit: int = 3, named: dict[str, set[str]] | None = None
+) -> list[VraagHit]:
+    """The questions the latest message most likely asks, with the conversation as context.
+    ``named``: the message's named records when the caller has them already."""
     text = last_text(tracker)
     if not text:
         return []
-    named = named_records(tracker)
+    named = named_records(tracker) if named is None else named
     if is_follow_up(text, any(named.values())):
         # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
         # the message before it says what it is about.
@@ -181,7 +184,8 @@ def answer_first(
     person hears that this is all we know, with a person one tap away. (A follow-up in other
     words whose answer is the same question does get that answer.)
     """
-    hits = ranked_questions(tracker, limit=3)
+    named = named_records(tracker)  # one look-up for the ranking and the contact answer
+    hits = ranked_questions(tracker, limit=3, named=named)
     if staff_only:
         hits = [h for h in hits if h.vraag.doelgroep == "medewerker"]
     # A question from the content that is clearly this one (and not the answer just given) wins;
@@ -194,7 +198,7 @@ def answer_first(
     if (
         not staff_only
         and not clear
-        and (contact := answer_contact(dispatcher, tracker)) is not None
+        and (contact := answer_contact(dispatcher, tracker, named)) is not None
     ):
         return contact  # "duo bellen welk nummer": how to reach them, whatever else is named
     if not hits or hits[0].score < (ANSWER if threshold is None else threshold):
@@ -270,7 +274,7 @@ def _own_topic(text: str) -> set[str]:
 
 
 def answer_contact(
-    dispatcher: CollectingDispatcher, tracker: Tracker
+    dispatcher: CollectingDispatcher, tracker: Tracker, named: dict[str, set[str]]
 ) -> list[dict[str, Any]] | None:
     """A message asking how to reach someone: the card of the one organisation it names, or for
     a follow-up that names nothing, of the organisation in focus (or of the body that carries out
@@ -278,7 +282,6 @@ def answer_contact(
     text = last_text(tracker)
     if not CONTACT.search(normalize_text(text)):
         return None
-    named = named_records(tracker)
     if len(named["organisatie"]) == 1:
         # "nummer van de kindertelefoon": the one organisation named.
         org_id: str | None = next(iter(named["organisatie"]))

@@ -81,24 +81,37 @@ def model_hits(text: str) -> tuple[float, dict[str, float]]:
     return crisis, {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
 
 
-def _signal(text: str) -> CrisisSignal | None:
-    """Patterns and model, without looking at the frame."""
-    patterns = pattern_hits(text)
+@dataclass(frozen=True)
+class _Evidence:
+    """What the patterns and the model say about one text, computed once per detect()."""
+
+    patterns: dict[str, str]
+    score: float
+    learned: dict[str, float]
+
+
+def _evidence(text: str) -> _Evidence:
     score, learned = model_hits(text)
-    if score < VETO:
+    return _Evidence(pattern_hits(text), score, learned)
+
+
+def _signal(ev: _Evidence) -> CrisisSignal | None:
+    """Patterns and model, without looking at the frame."""
+    patterns = ev.patterns
+    if ev.score < VETO:
         patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED}
-    found = [c for c in CATEGORIES if c in patterns or c in learned]
+    found = [c for c in CATEGORIES if c in patterns or c in ev.learned]
     if not found:
         return None
     lead = found[0]
-    why = patterns.get(lead) or f"model:{score:.2f}"
-    return CrisisSignal(lead, why, tuple(found[1:]), zeker=bool(patterns) or score >= THRESHOLD)
+    why = patterns.get(lead) or f"model:{ev.score:.2f}"
+    return CrisisSignal(lead, why, tuple(found[1:]), zeker=bool(patterns) or ev.score >= THRESHOLD)
 
 
-def _danger_now(signal: CrisisSignal, text: str) -> bool:
+def _danger_now(signal: CrisisSignal, ev: _Evidence) -> bool:
     """Danger now by a pattern or a sure score: never reframed."""
     named = signal.categorie == "gevaar_nu" or "gevaar_nu" in signal.ook
-    return named and (signal.zeker or "gevaar_nu" in pattern_hits(text))
+    return named and (signal.zeker or "gevaar_nu" in ev.patterns)
 
 
 def _without_danger(signal: CrisisSignal, text: str) -> CrisisSignal:
@@ -131,16 +144,17 @@ def detect(text: str) -> CrisisSignal | None:
     if not text or not text.strip():
         return None
     text = clean_surrogates(text)
-    signal = _signal(text)
-    if signal is None or _danger_now(signal, text):
+    ev = _evidence(text)
+    signal = _signal(ev)
+    if signal is None or _danger_now(signal, ev):
         return signal
     if crisis_frame.is_past_and_over(text):
-        return _signal(rest) if (rest := crisis_frame.present_part(text)).strip() else None
+        rest = crisis_frame.present_part(text)
+        return _signal(_evidence(rest)) if rest.strip() else None
     if crisis_frame.is_information(text):
         return replace(_without_danger(signal, text), zeker=False, informatie=True)
     if crisis_frame.is_joke(text):
-        score, _ = model_hits(text)
-        return None if score < DOUBT else replace(signal, zeker=False)
-    if crisis_frame.is_figure_of_speech(text) and not pattern_hits(text):
+        return None if ev.score < DOUBT else replace(signal, zeker=False)
+    if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
         return None  # only the model, on words said of a car, of fear or of work
     return signal
