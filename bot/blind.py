@@ -44,7 +44,11 @@ DOORS: dict[str, tuple[str, ...]] = {
     "acute_eviction": ("14 020",),
     "acute_energy": ("14 020",),
 }
-EMERGENCY_NUMBERS = re.compile(r"(?<![\d.,-])(113|112|0800-0113|0800-2000|0800-0432)(?![\d.,-])")
+# A number stands alone: not inside 0800-0113 or an amount like 1.112,50; a full stop after it
+# ends the sentence ("Bel meteen 112.").
+EMERGENCY_NUMBERS = re.compile(
+    r"(?<![\d.,-])(113|112|0800-0113|0800-2000|0800-0432)(?![\d,-]|\.\d)"
+)
 
 
 def crisis_openings() -> list[str]:
