@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.text import clean_surrogates, normalize_text
-from nlu import crisis_frame
+from nlu import crisis_frame, crisis_model
 from nlu.crisis_model import CATEGORIES, DOUBT, THRESHOLD, VETO
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patronen.yml"
@@ -45,11 +45,13 @@ class CrisisSignal:
     informatie: bool = False  # asked for someone else or for work: the lines, not a crisis answer
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+@lru_cache(maxsize=2)
+def _compiled(section: str = "categorieen") -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns of one section of the file: ``categorieen`` (Dutch and English, matched on
+    the Dutch normalisation) or ``talen`` (other languages, matched with every script kept)."""
     data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf8"))
     out = []
-    for categorie, patterns in data["categorieen"].items():
+    for categorie, patterns in (data.get(section) or {}).items():
         if categorie not in CATEGORIES:
             raise ValueError(f"{PATTERNS_FILE.name}: unknown category {categorie!r}")
         for p in patterns:
@@ -61,11 +63,15 @@ def pattern_hits(text: str) -> dict[str, str]:
     """Every category whose patterns match, with the first matching pattern."""
     if not text:
         return {}
-    norm = normalize_text(text[:MAX_CHARS]).replace("'", " ")
+    text = text[:MAX_CHARS]
     hits: dict[str, str] = {}
-    for categorie, rx in _compiled():
-        if categorie not in hits and rx.search(norm):
-            hits[categorie] = rx.pattern
+    for section, norm in (
+        ("categorieen", normalize_text(text).replace("'", " ")),
+        ("talen", crisis_model.normalize(text)),
+    ):
+        for categorie, rx in _compiled(section):
+            if categorie not in hits and rx.search(norm):
+                hits[categorie] = rx.pattern
     return hits
 
 
@@ -88,17 +94,18 @@ class _Evidence:
     patterns: dict[str, str]
     score: float
     learned: dict[str, float]
+    judged: bool = True  # False when the text is too short for the model (under two words)
 
 
 def _evidence(text: str) -> _Evidence:
     score, learned = model_hits(text)
-    return _Evidence(pattern_hits(text), score, learned)
+    return _Evidence(pattern_hits(text), score, learned, bool(crisis_model.windows(text)))
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
     """Patterns and model, without looking at the frame."""
     patterns = ev.patterns
-    if ev.score < VETO:
+    if ev.judged and ev.score < VETO:
         patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED}
     found = [c for c in CATEGORIES if c in patterns or c in ev.learned]
     if not found:
@@ -139,7 +146,8 @@ def detect(text: str) -> CrisisSignal | None:
     only counts for what the message says about today; a question for someone else or for work
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
     it is worried about is checked rather than answered as sure; death said of a car or of fear is
-    no crisis when no pattern speaks.
+    no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
+    is no crisis on the model's doubt alone, and checked when the model is sure.
     """
     if not text or not text.strip():
         return None
@@ -157,4 +165,6 @@ def detect(text: str) -> CrisisSignal | None:
         return None if ev.score < DOUBT else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
         return None  # only the model, on words said of a car, of fear or of work
+    if crisis_frame.is_denial(text) and not ev.patterns:
+        return replace(signal, zeker=False) if signal.zeker else None
     return signal

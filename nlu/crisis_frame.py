@@ -33,6 +33,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "informatie",
             "grap",
             "beeldspraak",
+            "ontkenning",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -54,6 +55,11 @@ def is_joke(text: str) -> bool:
 def is_figure_of_speech(text: str) -> bool:
     """Death or madness said of a thing, of fear or of work ("mijn auto is dood", "dood-eng")."""
     return has("beeldspraak", text)
+
+
+def is_denial(text: str) -> bool:
+    """The message says itself there is no danger, no violence, no wish to die."""
+    return has("ontkenning", text)
 
 
 def is_information(text: str) -> bool:

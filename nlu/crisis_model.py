@@ -50,15 +50,17 @@ CATEGORIES = (
 # At THRESHOLD or above the message gets the full crisis answer; between DOUBT and THRESHOLD it
 # gets a short check ("klopt dat?") with the right number and its own question kept one tap away;
 # a pattern hit is dropped only when the model is sure it is ordinary (below VETO).
-# Cross-validation grouped by message (bot/evaluate.crisis_model_cv) suggested 0.2 and 0.4 for
-# the model that also learns ordinary fragments (the same false-alarm rate on training messages
-# as 0.25 and 0.5 before, a point more recall), but in conversation tests the lower thresholds
-# turned long money stories into checks about a child's safety and a volunteer's question into
-# "ben je in gevaar?": for the people this serves (fear of child protection after the
-# toeslagenaffaire) that is a real harm, so the thresholds stay where the blind sets measured them.
+# Earlier, with every window trusted like a whole message, DOUBT 0.2 turned long money stories
+# into checks about a child's safety (a real harm for people who fear child protection after
+# the toeslagenaffaire); with windows discounted (WINDOW_FLOOR) the conversation tests hold.
 THRESHOLD = 0.5
-DOUBT = 0.25
+DOUBT = 0.2
 VETO = 0.05
+# A sentence or window of a longer message counts from this crisis probability up (rescaled to
+# 0..1); the whole message counts as it is. Chosen on the spent blind sets e, g and i (detector
+# alone, 1,232 crisis / 3,738 ordinary messages): recall 95.9% -> 96.0%, false alarms 5.7% -> 4.2%
+# together with DOUBT 0.25 -> 0.2.
+WINDOW_FLOOR = 0.3
 WINDOW_WORDS = 24
 MIN_WORDS = 3
 C = 20.0
@@ -226,16 +228,26 @@ class CrisisModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Per crisis category, its highest probability over the message's windows; and
-        ``crisis``, the highest summed crisis probability of any window."""
+        ``crisis``, the highest summed crisis probability of any window.
+
+        A sentence or window taken out of its message is judged with less trust than the whole
+        message: its crisis probability is rescaled from WINDOW_FLOOR to 1, so a fragment only
+        counts when the model is clearly worried about it. Fragments out of context ("het leven
+        is duur", "ik word gek van") caused most false alarms on the blind sets.
+        """
         parts = windows(text)
         if not parts:
             return {"crisis": 0.0}
         probs = self.probabilities(parts)
         none = self.classes.index(NONE)
-        out = {"crisis": float((1.0 - probs[:, none]).max())}
+        crisis = 1.0 - probs[:, none]
+        trusted = crisis.copy()
+        trusted[1:] = np.maximum(0.0, (crisis[1:] - WINDOW_FLOOR) / (1.0 - WINDOW_FLOOR))
+        weight = trusted / np.maximum(crisis, 1e-9)
+        out = {"crisis": float(trusted.max())}
         for i, name in enumerate(self.classes):
             if name != NONE:
-                out[name] = float(probs[:, i].max())
+                out[name] = float((probs[:, i] * weight).max())
         return out
 
     def save(self, path: Path) -> None:

@@ -79,7 +79,7 @@ def test_the_model_catches_what_no_pattern_foresaw():
 
     text = (
         "ik heb een brief van de belastingdienst over mijn toeslag en ik snap er niks van. "
-        "artık yaşamak istemiyorum, herkes bensiz daha iyi olur."
+        "keşke hiç doğmasaydım, herkes bensiz daha iyi olur."
     )
     assert pattern_hits(text) == {}
     signal = detect(text)

@@ -118,3 +118,77 @@ def test_violence_that_is_over_and_safe_now_is_not_answered_as_a_crisis():
     )
     assert crisis_frame.is_past_and_over(text)
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "een lening om een lening af te lossen is toch financiële zelfmoord? wat kan ik beter doen?",
+        "in de winkel hebben ze een zelfmoordactie op wasmachines, mag ik die kopen als ik in de schuldhulp zit?",
+        "everyone says a payday loan is financial suicide, what are the alternatives?",
+    ],
+)
+def test_suicide_said_of_money_or_a_sale_is_no_crisis(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn ex en ik hebben ruzie over de omgangsregeling, geen geweld hoor, maar wie krijgt de kinderbijslag?",
+        "ik ben niet in gevaar of zo, ik wil alleen weten hoe ik een betalingsregeling vraag voor de huur",
+    ],
+)
+def test_a_message_that_says_there_is_no_danger_is_no_crisis_on_the_models_doubt(text):
+    assert crisis_frame.is_denial(text)
+    signal = detect(text)
+    assert signal is None or (not signal.zeker and not signal.pattern.startswith("\\b"))
+
+
+def test_a_denial_never_silences_a_crisis_pattern():
+    """'niet in gevaar' next to a foreseen crisis sentence: the pattern still counts."""
+    signal = detect("ik ben niet in gevaar hoor, maar ik wil eigenlijk niet meer leven")
+    assert signal is not None and signal.categorie == "suicide" and signal.zeker
+
+
+@pytest.mark.parametrize(
+    "text,categorie",
+    [
+        ("ölmek istiyorum", "suicide"),
+        ("chcę umrzeć", "suicide"),
+        ("bghit nmout", "suicide"),
+        ("زوجي يضربني", "geweld"),
+        ("mi ke muri", "suicide"),
+    ],
+)
+def test_two_word_crises_in_other_languages_are_caught_by_a_pattern(text, categorie):
+    """Too short for the learned model (under three words), so the pattern must say it."""
+    signal = detect(text)
+    assert signal is not None and signal.categorie == categorie and signal.zeker
+
+
+def test_a_practical_emergency_too_short_for_the_model_is_not_vetoed():
+    """The model's veto needs the model to have read the message: 'morgen ontruiming' is two words."""
+    signal = detect("morgen ontruiming")
+    assert signal is not None and signal.categorie == "uitzetting_acuut"
+
+
+def test_a_sentence_out_of_its_story_counts_less_than_the_whole_message(monkeypatch):
+    """WINDOW_FLOOR: a window's crisis probability is rescaled from the floor to 1; the whole
+    message's is not. A story with one worrying sentence scores that sentence below its raw
+    probability, and exactly (raw - floor) / (1 - floor)."""
+    from nlu import crisis_model
+
+    m = crisis_model.model()
+    story = (
+        "ik heb een vraag over huurtoeslag want de huur is omhoog gegaan en ik snap de brief niet. "
+        "ik wil er niet meer zijn."
+    )
+    monkeypatch.setattr(crisis_model, "WINDOW_FLOOR", 0.0)
+    raw = m.scores(story)["crisis"]
+    monkeypatch.setattr(crisis_model, "WINDOW_FLOOR", 0.3)
+    trusted = m.scores(story)["crisis"]
+    whole = m.probabilities([crisis_model.normalize(story)])[0]
+    whole_crisis = 1.0 - whole[m.classes.index(crisis_model.NONE)]
+    assert raw > whole_crisis  # the sentence alone worries the model more than the story
+    assert trusted == pytest.approx(max(whole_crisis, (raw - 0.3) / 0.7), abs=1e-6)
