@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import entity, last_text
 from actions.fallback import ActionFallback
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
+from actions.overzicht import gave_overview
 from knowledge.text import normalize_text
 from nlu import numbers
 
@@ -75,10 +76,13 @@ class ActionRegelcheckAanbod(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        events = answer_first(dispatcher, tracker, ANSWER) or []
-        dispatcher.utter_message(
-            response="utter_regelcheck_aanbod_kort" if events else "utter_regelcheck_aanbod"
-        )
+        answered = answer_first(dispatcher, tracker, ANSWER)
+        events = answered or []
+        if not gave_overview(answered):  # the overview offers the check itself
+            kort = answered is not None
+            dispatcher.utter_message(
+                response="utter_regelcheck_aanbod_kort" if kort else "utter_regelcheck_aanbod"
+            )
         age = entity(tracker, "leeftijd")
         if isinstance(age, int | float) and 0 < age < 120:
             events.append(SlotSet("rc_leeftijd", str(int(age))))
@@ -100,7 +104,8 @@ class ActionMeerdereProblemen(Action):
     ) -> list[dict[str, Any]]:
         events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST, buttons=False)
         if events is not None:
-            dispatcher.utter_message(response="utter_meer_hulp_aanbod")
+            if not gave_overview(events):
+                dispatcher.utter_message(response="utter_meer_hulp_aanbod")
             return [*events, SlotSet("handoff_reden", "meerdere_problemen")]
         dispatcher.utter_message(response="utter_meerdere_problemen")
         return [SlotSet("handoff_reden", "meerdere_problemen")]

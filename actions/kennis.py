@@ -19,6 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import find_place, gemeente, kb, last_text
+from actions.overzicht import answer_overview
 from knowledge.answers import datum, service_block
 from knowledge.faq import VraagHit, is_follow_up, topic_words
 from knowledge.text import normalize_text
@@ -184,6 +185,9 @@ def answer_first(
     person hears that this is all we know, with a person one tap away. (A follow-up in other
     words whose answer is the same question does get that answer.)
     """
+    if not staff_only and (overview := answer_overview(dispatcher, tracker)) is not None:
+        # "wat kan ik nog aanvragen" with the facts told: what may fit, not one question's answer.
+        return overview
     named = named_records(tracker)  # one look-up for the ranking and the contact answer
     hits = ranked_questions(tracker, limit=3, named=named)
     if staff_only:

@@ -188,7 +188,7 @@ class ActionRegelcheckResultaat(Action):
                 )
             jaren = ", ".join(str(y) for y in sorted(years)) or "het jaar op de bronpagina"
             dispatcher.utter_message(response="utter_regelcheck_slot", jaren=jaren)
-        events: list[dict[str, Any]] = [SlotSet(slot, None) for slot in SLOTS]
+        events: list[dict[str, Any]] = [SlotSet(slot, None) for slot in [*SLOTS, "rc_uit_verhaal"]]
         if results:
             events.append(SlotSet("regeling", results[0].regeling.id))
         return events

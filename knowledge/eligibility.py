@@ -23,6 +23,8 @@ from knowledge.content import read_content
 from knowledge.views import Condition, RegelingView
 
 CONFIG = Path(__file__).resolve().parent.parent / "bot" / "regelcheck.yml"
+# The reason a local regulation fits: only where someone lives, nothing about their situation.
+PLACE_REASON = "je woont in {}"
 Huishouden = Literal["alleenstaand", "alleenstaande_ouder", "partners", "partners_kinderen"]
 
 
@@ -115,7 +117,7 @@ def _check(c: Condition, s: Situation) -> tuple[bool | None, str]:
     if veld == "gemeente":
         if s.gemeente is None:
             return None, c.tekst
-        return s.gemeente == c.waarde, f"je woont in {str(c.waarde).capitalize()}"
+        return s.gemeente == c.waarde, PLACE_REASON.format(str(c.waarde).capitalize())
     if veld == "leeftijd":
         if s.leeftijd is None:
             return None, c.tekst

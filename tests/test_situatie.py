@@ -1,0 +1,56 @@
+"""Facts read from a story (nlu.situatie) and the overview built on them (actions.overzicht)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.overzicht import asks_options
+from nlu.situatie import facts_from_text
+
+
+def test_a_single_mother_with_income_and_rent():
+    f = facts_from_text(
+        "ik ben alleenstaande moeder van 2 kinderen, werk 24 uur en verdien 1400 netto. "
+        "mijn huur is 890 euro."
+    )
+    assert f.huishouden == "alleenstaande_ouder"
+    assert f.inkomen_maand == 140_000
+    assert f.huur_maand == 89_000
+    assert f.leeftijd is None  # "24 uur" is no age
+
+
+def test_a_couple_with_children_and_the_rent_named_after_the_income():
+    f = facts_from_text("we zijn getrouwd en hebben 3 kinderen, inkomen 2.300 netto, huur 1.050,00")
+    assert f.huishouden == "partners_kinderen"
+    assert (f.inkomen_maand, f.huur_maand) == (230_000, 105_000)
+
+
+def test_living_with_parents_is_no_rent_and_an_age_is_read():
+    f = facts_from_text("ik ben 19 en woon bij mijn ouders")
+    assert (f.leeftijd, f.huur_maand) == (19, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn vriendin zei dat er meer is, maar ik weet het niet",  # a friend is no partner
+        "ik heb een schuld van 45000 bij de belastingdienst",  # a debt is no monthly income
+        "hoe vraag ik huurtoeslag aan",
+    ],
+)
+def test_nothing_is_made_up(text):
+    assert not facts_from_text(text).any()
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("wat kan ik nog aanvragen", True),
+        ("welke regelingen zijn er als je gewoon werkt", True),
+        ("bestaat er ergens een potje voor", True),
+        ("what can i apply for with a low income", True),
+        ("hoe vraag ik zorgtoeslag aan", False),
+    ],
+)
+def test_asking_for_options(text, asks):
+    assert asks_options(text) is asks
