@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import find_place, gemeente, kb, last_text
 from actions.overzicht import answer_overview
 from knowledge.answers import datum, service_block
-from knowledge.faq import VraagHit, is_follow_up, topic_words
+from knowledge.faq import VraagHit, is_follow_up, split_questions, topic_words
 from knowledge.text import normalize_text
 
 #: A question this close is the answer to a message whose intent has its own answer (a card, a
@@ -153,6 +153,16 @@ def _buttons(hit: VraagHit) -> list[dict[str, str]]:
     return buttons
 
 
+def with_topic(antwoord: str, record_naam: str) -> str:
+    """The answer opened with what it is about when it does not say so itself: "In 2026 is het
+    maximaal € 2.580 per kind" reads as an answer about kindgebonden budget only with the name."""
+    core = re.sub(r"\s*\(.*?\)", "", record_naam)
+    core = re.sub(r"\s+(in |van )?(amsterdam|de gemeente)$", "", core, flags=re.IGNORECASE).strip()
+    if not core or normalize_text(core) in normalize_text(antwoord):
+        return antwoord
+    return f"{core}: {antwoord}"
+
+
 def say_answer(
     dispatcher: CollectingDispatcher, hit: VraagHit, buttons: bool = True
 ) -> list[dict[str, Any]]:
@@ -160,7 +170,7 @@ def say_answer(
     v = hit.vraag
     dispatcher.utter_message(
         response="utter_vraag_antwoord",
-        antwoord=v.antwoord,
+        antwoord=with_topic(v.antwoord, v.record_naam),
         bron_url=v.bron_url,
         peildatum=datum(dt.date.fromisoformat(v.peildatum)),
         buttons=_buttons(hit) if buttons else [],
@@ -168,6 +178,48 @@ def say_answer(
     events: list[dict[str, Any]] = [SlotSet("vraag", v.sleutel)]
     if v.record_kind == "regeling":
         events.append(SlotSet("regeling", v.record_id))
+    return events
+
+
+MAX_PARTS = 3
+
+
+def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Several questions in one message, each answered from the content, in order; None when the
+    message holds one question, or fewer than two of its questions have a clear answer."""
+    text = last_text(tracker)
+    spans = split_questions(text)[:MAX_PARTS]
+    if not spans:
+        return None
+    entities = tracker.latest_message.get("entities") or []
+    hits: list[VraagHit] = []
+    for start, end in spans:
+        named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
+        for ent in entities:
+            kind, value = ent.get("entity"), ent.get("value")
+            if kind in named and isinstance(value, str) and start <= ent.get("start", -1) < end:
+                named[kind].add(value)
+        best = kb().ask(
+            text[start:end],
+            named=named,
+            gemeente=gemeente(tracker),
+            staff=tracker.get_slot("modus") == "medewerker",
+            limit=1,
+        )
+        if (
+            best
+            and best[0].score >= ANSWER
+            and all(h.vraag.sleutel != best[0].vraag.sleutel for h in hits)
+        ):
+            hits.append(best[0])
+    if len(hits) < 2:
+        return None
+    dispatcher.utter_message(response="utter_meer_vragen", aantal=len(hits))
+    events: list[dict[str, Any]] = []
+    for i, hit in enumerate(hits):
+        events = say_answer(dispatcher, hit, buttons=i == len(hits) - 1)
+    if len(hits) < len(spans):
+        dispatcher.utter_message(response="utter_meer_vragen_rest")
     return events
 
 
@@ -188,6 +240,8 @@ def answer_first(
     if not staff_only and (overview := answer_overview(dispatcher, tracker)) is not None:
         # "wat kan ik nog aanvragen" with the facts told: what may fit, not one question's answer.
         return overview
+    if not staff_only and (each := answer_each(dispatcher, tracker)) is not None:
+        return each  # "1 krijg ik ... 2 kan ik ... 3 wat is ...": every question its answer
     named = named_records(tracker)  # one look-up for the ranking and the contact answer
     hits = ranked_questions(tracker, limit=3, named=named)
     if staff_only:

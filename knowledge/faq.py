@@ -122,6 +122,33 @@ _FOLLOW_UP_OPENER = re.compile(
 )
 
 
+# "1 krijg ik ... 2 kan ik ... 3 wat is ...", "1. ... 2) ...", "vraag 1: ...": numbered questions.
+_NUMBERED = re.compile(r"(?:(?<=\s)|^)(?:vraag\s*)?([1-5])\s*[.):-]?\s+(?=[^\W\d])", re.IGNORECASE)
+_QUESTION_END = re.compile(r"\?+(?=\s+\S)")
+MIN_PART_WORDS = 3
+
+
+def split_questions(text: str) -> list[tuple[int, int]]:
+    """The character spans of separate questions in one message, or [] for one question.
+
+    People ask several things at once: numbered ("1 ... 2 ... 3 ...") or as questions one after
+    another ("wat is de stadspas? en hoe vraag ik zorgtoeslag aan?"). Each part must have a few
+    words of its own; a number inside a sentence ("ik heb 2 kinderen") is not a list item.
+    """
+    marks = list(_NUMBERED.finditer(text))
+    numbers = [int(m.group(1)) for m in marks]
+    spans: list[tuple[int, int]] = []
+    if len(marks) >= 2 and numbers == list(range(1, len(marks) + 1)):
+        starts = [m.end() for m in marks]
+        ends = [m.start() for m in marks[1:]] + [len(text)]
+        spans = list(zip(starts, ends, strict=True))
+    else:
+        cut = [0] + [m.end() for m in _QUESTION_END.finditer(text)] + [len(text)]
+        spans = [(a, b) for a, b in zip(cut, cut[1:], strict=False) if b > a]
+    spans = [(a, b) for a, b in spans if len(text[a:b].split()) >= MIN_PART_WORDS]
+    return spans if len(spans) >= 2 else []
+
+
 def is_follow_up(text: str, names_something: bool) -> bool:
     """True for a message that adds to the previous one rather than asking something new: it
     opens like a follow-up ("en voor een stel?"), has no topic word at all, or is short and names

@@ -54,3 +54,21 @@ def test_nothing_is_made_up(text):
 )
 def test_asking_for_options(text, asks):
     assert asks_options(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text,parts",
+    [
+        (
+            "ik heb drie vragen. 1 krijg ik huurtoeslag voor een kamer 2 kan ik zorgtoeslag krijgen als student en 3 wat is de stadspas",
+            3,
+        ),
+        ("wat is de stadspas? en hoe vraag ik zorgtoeslag aan?", 2),
+        ("ik heb 2 kinderen en 1 baan, wat kan ik aanvragen?", 0),  # numbers inside a sentence
+        ("huh? wat bedoel je met peildatum", 0),  # a part of one word is no question
+    ],
+)
+def test_several_questions_in_one_message_are_split(text, parts):
+    from knowledge.faq import split_questions
+
+    assert len(split_questions(text)) == parts
