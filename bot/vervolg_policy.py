@@ -19,6 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policy_base import RuleInCodePolicy
 from knowledge.faq import is_follow_up, topic_words
+from knowledge.glossary import added_words
 from knowledge.text import normalize_text
 
 FALLBACK = "action_fallback"
@@ -46,6 +47,14 @@ def has_topic(tracker: DialogueStateTracker) -> bool:
     texts = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
     earlier = [t for t in texts[:-1] if t and not t.startswith("/")]
     return bool(earlier and topic_words(earlier[-1]))
+
+
+def _glossary_topic(text: str) -> bool:
+    """A question in words the glossary knows ("tax office", "social assistance"): English or
+    jargon for a topic of the content, which the classifier may take for out of scope."""
+    return bool(_QUESTION.search(text.lower().strip())) and bool(
+        topic_words(" ".join(added_words(text)))
+    )
 
 
 def names_something(tracker: DialogueStateTracker) -> bool:
@@ -78,8 +87,9 @@ class FollowUpPolicy(RuleInCodePolicy):
             return None
         if _ABOUT_THE_BOT.search(normalize_text(text)):
             return None
-        if names_something(tracker):
-            # "nummer van de kindertelefoon": what the content knows is never out of scope.
+        if names_something(tracker) or _glossary_topic(text):
+            # "nummer van de kindertelefoon", "phone number of the tax office": what the content
+            # knows is never out of scope.
             return FALLBACK
         if not has_topic(tracker) or not _QUESTION.search(text.lower().strip()):
             return None

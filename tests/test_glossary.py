@@ -1,0 +1,31 @@
+"""The glossary (knowledge/woordenlijst.yml) adds Dutch words for English and jargon, and
+nothing for ordinary Dutch."""
+
+import pytest
+
+from knowledge.glossary import added_words
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("what's the savings limit for social assistance", {"vermogensgrens", "bijstand"}),
+        ("is there free legal advice", {"juridisch", "loket"}),
+        ("can i pay my rent arrears in instalments", {"huurachterstand", "betalingsregeling"}),
+        ("gehuwdennorm pw 2026", {"bijstandsnorm", "participatiewet"}),
+    ],
+)
+def test_english_and_jargon_get_the_dutch_words(text, words):
+    assert words <= set(added_words(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben net ontslagen, wat nu?",
+        "hoe vraag ik zorgtoeslag aan",
+        "what is the capital of france",
+    ],
+)
+def test_ordinary_dutch_and_other_topics_get_nothing(text):
+    assert added_words(text) == []
