@@ -85,12 +85,18 @@ def allowed_domains(
     data: dict[str, Any],
     gemeenten: Mapping[str, dict[str, Any]],
     organisaties: Mapping[str, dict[str, Any]],
+    question: bool = False,
 ) -> list[str]:
-    """Every domain that is an official source for this record."""
+    """Every domain that is an official source for this record (for one of its questions when
+    ``question``: a question about a national rule may give the local next step, so the domains
+    of the gemeenten the content serves count there, never those of another gemeente)."""
     domains = list(load_policy().landelijk)
     if kind == "regeling":
         if data.get("gemeente"):
             domains += gemeente_domains(data["gemeente"], gemeenten)
+        elif question:
+            for gid in sorted(gemeenten):
+                domains += gemeente_domains(gid, gemeenten)
         executor = organisaties.get(data.get("uitvoerder_organisatie") or "") or {}
         if executor.get("website"):
             domains.append(host(executor["website"]))
@@ -135,12 +141,11 @@ def violations(
     out: list[Violation] = []
     for folder, kind, data in records:
         domains = allowed_domains(kind, data, gemeenten, organisaties)
+        for_questions = allowed_domains(kind, data, gemeenten, organisaties, question=True)
         record = f"{folder}/{data.get('id')}"
-        out += [
-            Violation(record, f, url)
-            for f, url in fact_sources(data)
-            if not on_domain(url, domains)
-        ]
+        for f, url in fact_sources(data):
+            if not on_domain(url, for_questions if f.startswith("vragen.") else domains):
+                out.append(Violation(record, f, url))
     return out
 
 
