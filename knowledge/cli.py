@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from knowledge import loader
-from knowledge.content import STALE_AFTER_DAYS, ContentError, read_content
+from knowledge import bronbeleid, loader
+from knowledge.content import STALE_AFTER_DAYS, ContentError, ContentSet, read_content
 from knowledge.db import get_engine, private_files
 from knowledge.models import Organization, Regeling, Service
 from knowledge.service import KnowledgeService
@@ -41,10 +41,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if getattr(args, "bronnen", False):
             for w in cs.source_warnings:
                 print(w)
+    report_source_policy(cs, list_all=getattr(args, "bronbeleid", False))
+    if getattr(args, "baseline_bijwerken", False) and not args.content:
+        bronbeleid.BASELINE_FILE.write_text(
+            bronbeleid.baseline_text(cs.bron_known), encoding="utf8"
+        )
+        print(f"Baseline bijgewerkt: {len(cs.bron_known)} bekende overtredingen.")
     print(
         f"OK: {len(cs.regelingen)} regelingen, {len(cs.organisaties)} organisaties, {len(cs.gemeenten)} gemeenten."
     )
     return 0
+
+
+def report_source_policy(cs: ContentSet, list_all: bool = False) -> None:
+    """Print how many facts still have an unofficial source (the baseline) and which baseline
+    entries were fixed and must come out of it."""
+    print(
+        f"Bronbeleid: {len(cs.bron_known)} feiten hebben nog geen officiële bron "
+        f"(bekend in {bronbeleid.BASELINE_FILE.name}; --bronbeleid toont ze), 0 nieuwe."
+    )
+    if list_all:
+        for v in cs.bron_known:
+            print(f"  {v.record}: {v.field}: {v.url}")
+    fixed = sum(cs.bron_fixed.values())
+    if fixed:
+        print(
+            f"Let op: {fixed} regels in {bronbeleid.BASELINE_FILE.name} zijn opgelost; haal ze "
+            "weg (kb validate --baseline-bijwerken)."
+        )
+        for (record, url), n in sorted(cs.bron_fixed.items()):
+            print(f"  {record}: {url} ({n}x)")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -157,6 +183,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     sub = parser.add_subparsers(dest="kb_cmd", required=True)
     p = sub.add_parser("validate", help="controleer alle content")
     p.add_argument("--bronnen", action="store_true", help="toon antwoorden met een zwakke bron")
+    p.add_argument(
+        "--bronbeleid",
+        action="store_true",
+        help="toon de feiten die nog geen officiële bron hebben",
+    )
+    p.add_argument(
+        "--baseline-bijwerken",
+        action="store_true",
+        help="schrijf de baseline opnieuw zonder de opgeloste overtredingen (kan alleen krimpen)",
+    )
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("load", help="laad content in de database")
     p.add_argument("--force", action="store_true")

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 
 import jsonschema
 import yaml
+
+from knowledge import bronbeleid
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -36,42 +39,6 @@ _PHONE_RE = re.compile(
 )
 
 
-# Where the source of a frequently asked question may live: law text, the executing body or the
-# gemeente (an organisation's FAQ may also cite its own website). News sites, law firms and blogs
-# may stand next to these in ``bronnen``, never as the source of an answer.
-OFFICIAL_DOMAINS = (
-    "overheid.nl",
-    "officiele-overheidspublicaties.nl",
-    "officielebekendmakingen.nl",
-    "rijksoverheid.nl",
-    "government.nl",
-    "belastingdienst.nl",
-    "toeslagen.nl",
-    "svb.nl",
-    "uwv.nl",
-    "duo.nl",
-    "cjib.nl",
-    "digid.nl",
-    "amsterdam.nl",
-    "weesp.nl",
-    # other gemeenten, as the records cite them for national rules they carry out
-    "roermond.nl",
-    "edam-volendam.nl",
-    "krimpenerwaard.nl",
-    "rechtspraak.nl",
-    "nibud.nl",
-    "juridischloket.nl",
-    "rvr.org",
-    "zorginstituutnederland.nl",
-    "kbvg.nl",
-    "113.nl",
-    "veiligthuis.nl",
-    "kindertelefoon.nl",
-    "herstel.toeslagen.nl",
-    "zorgverzekeringslijn.nl",
-    "vng.nl",
-    "nvvk.nl",
-)
 # An amount in an answer (€ 1.401,50, 1401 euro) needs the year it is for.
 _AMOUNT_RE = re.compile(r"€\s?\d|\d\s?(?:euro|eur)\b", re.I)
 # Phone-like sequences in an answer; each must be a number the social map already holds.
@@ -81,12 +48,13 @@ _ANSWER_PHONE_RE = re.compile(
 
 
 def official_source(url: str, own_site: str | None = None) -> bool:
-    """True when ``url`` is on an official domain (or the organisation's own website)."""
-    host = re.sub(r"^https?://", "", url).split("/")[0].lower().split(":")[0]
-    domains = list(OFFICIAL_DOMAINS)
+    """True when ``url`` is on a domain that is official everywhere (``officiele_bronnen.yaml``)
+    or on the organisation's own website. Gemeente domains count only for that gemeente's own
+    records: :func:`knowledge.bronbeleid.allowed_domains` knows the record."""
+    domains = list(bronbeleid.load_policy().landelijk)
     if own_site:
-        domains.append(re.sub(r"^https?://(www\.)?", "", own_site).split("/")[0].lower())
-    return any(host == d or host.endswith("." + d) for d in domains)
+        domains.append(bronbeleid.host(own_site))
+    return bronbeleid.on_domain(url, domains)
 
 
 def _digits(value: str) -> str:
@@ -126,6 +94,10 @@ class ContentSet:
     #: Sources that are official but do not show the fact (a homepage): for the content team.
     source_warnings: list[Problem] = field(default_factory=list)
     digest: str = ""
+    #: Facts whose source is not official but which the baseline lists (to be replaced).
+    bron_known: list[bronbeleid.Violation] = field(default_factory=list)
+    #: Baseline entries that no longer occur: take them out of the baseline.
+    bron_fixed: Counter[bronbeleid.Key] = field(default_factory=Counter)
 
     def names(self) -> list[tuple[str, str, str]]:
         """(kind, id, name) for every name and synonym: regeling, organisatie, gemeente, stadsdeel.
@@ -256,9 +228,9 @@ def _check_record(
 def _check_vragen(
     data: dict[str, Any], rel: str, problems: list[Problem], warnings: list[Problem] | None = None
 ) -> None:
-    """Frequently asked questions: unique ids, an official source, a year for every amount. A
-    source that is only a homepage is official but does not show the fact: a warning, so the
-    content team finds the page that does."""
+    """Frequently asked questions: unique ids and a year for every amount (the official source is
+    checked with every other fact in :func:`_check_sources`). A source that is only a homepage
+    does not show the fact: a warning, so the content team finds the page that does."""
     seen: set[str] = set()
     for i, q in enumerate(data.get("vragen") or []):
         if not isinstance(q, dict):
@@ -268,14 +240,6 @@ def _check_vragen(
             problems.append(Problem(rel, f"{where}.id", f"id '{q.get('id')}' staat er twee keer"))
         seen.add(str(q.get("id")))
         url = str(q.get("bron_url") or "")
-        if url and not official_source(url, data.get("website")):
-            problems.append(
-                Problem(
-                    rel,
-                    f"{where}.bron_url",
-                    "een antwoord heeft een officiële bron nodig (wet, uitvoerder of gemeente)",
-                )
-            )
         if warnings is not None and url and not re.sub(r"^https?://[^/]+", "", url).strip("/"):
             warnings.append(
                 Problem(
@@ -318,6 +282,29 @@ def _check_answer_phones(cs: ContentSet, problems: list[Problem]) -> None:
                             f"telefoonnummer '{number}' staat niet in de sociale kaart",
                         )
                     )
+
+
+def _check_sources(
+    cs: ContentSet, problems: list[Problem], baseline: Counter[bronbeleid.Key]
+) -> None:
+    """The source policy: a fact without an official source is an error unless the baseline of
+    known violations lists it. Known ones and fixed baseline entries are kept for the report."""
+    records = [("regelingen", "regeling", r) for r in cs.regelingen.values()]
+    records += [("sociale_kaart", "organisatie", o) for o in cs.organisaties.values()]
+    records += [("gemeenten", "gemeente", g) for g in cs.gemeenten.values()]
+    found = bronbeleid.violations(records, cs.gemeenten, cs.organisaties)
+    new, cs.bron_known, cs.bron_fixed = bronbeleid.split(found, baseline)
+    for v in new:
+        folder, rid = v.record.split("/", 1)
+        problems.append(
+            Problem(
+                cs.files.get(f"{folder}:{rid}", v.record),
+                v.field,
+                f"geen officiële bron: {v.url} (welke bronnen officieel zijn: "
+                "knowledge/schema/officiele_bronnen.yaml; een andere bron mag alleen ernaast in "
+                "bronnen)",
+            )
+        )
 
 
 def _check_references(cs: ContentSet, problems: list[Problem]) -> None:
@@ -411,10 +398,15 @@ def _check_references(cs: ContentSet, problems: list[Problem]) -> None:
             )
 
 
-def read_content(roots: list[Path] | None = None, today: dt.date | None = None) -> ContentSet:
+def read_content(
+    roots: list[Path] | None = None,
+    today: dt.date | None = None,
+    baseline: Counter[bronbeleid.Key] | None = None,
+) -> ContentSet:
     """Read and validate every YAML file under the content roots (later roots add to earlier).
 
     Raises :class:`ContentError` listing every problem; warnings (stale entries) are returned.
+    ``baseline`` holds the known unofficial sources (default: ``bronbeleid_baseline.yaml``).
     """
     roots = roots or [CONTENT_DIR]
     today = today or dt.date.today()
@@ -450,6 +442,7 @@ def read_content(roots: list[Path] | None = None, today: dt.date | None = None) 
                 cs.files[key] = rel
     _check_references(cs, problems)
     _check_answer_phones(cs, problems)
+    _check_sources(cs, problems, bronbeleid.load_baseline() if baseline is None else baseline)
     if problems:
         raise ContentError(problems)
     cs.digest = digest.hexdigest()

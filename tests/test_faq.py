@@ -48,10 +48,7 @@ def test_shipped_questions_are_many_and_sourced():
     records = [*cs.regelingen.values(), *cs.organisaties.values()]
     questions = [(q, r.get("website")) for r in records for q in r.get("vragen") or []]
     assert len(questions) >= 150
-    unofficial = [
-        q["bron_url"] for q, site in questions if not official_source(q["bron_url"], site)
-    ]
-    assert not unofficial
+    # every answer has an official source: tests/test_bronbeleid.py
     assert not official_source("https://nos.nl/artikel/1", None)
     assert official_source("https://www.juridischloket.nl/x", None)
     with_questions = [r["id"] for r in cs.regelingen.values() if r.get("vragen")]
@@ -170,3 +167,10 @@ def test_a_homepage_as_source_is_flagged_for_the_content_team(content_copy):
     )
     flagged = [str(w) for w in read_content([content_copy]).source_warnings]
     assert any("zorgtoeslag.yaml" in w and "homepage" in w for w in flagged)
+
+
+def test_the_last_quarter_of_kinderbijslag_is_answered_from_the_svb(kb):
+    """#17: kinderbijslag is paid for the whole quarter in which the child turns 18 (svb.nl)."""
+    hits = kb.ask("krijg ik nog kinderbijslag voor het kwartaal waarin mijn dochter 18 wordt")
+    assert hits and hits[0].vraag.sleutel == "kinderbijslag:laatste_kwartaal_18"
+    assert hits[0].vraag.bron_url.startswith("https://www.svb.nl/")
