@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, gemeente, kb
 from actions.fallback import intent_labels
+from actions.kennis import ANSWER, answer_first
 from knowledge.answers import service_block
 
 CRISIS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis.yml"
@@ -246,12 +247,20 @@ class ActionCrisis(Action):
         if (regeling := entity(tracker, "regeling")) is not None:
             events.append(SlotSet("regeling", regeling))  # the kept question stays about it
         if not zeker and not again:
+            # In doubt the check comes first, and a question the content clearly answers is
+            # answered right after it: most doubts are about someone who only asked something.
+            answered = answer_first(dispatcher, tracker, ANSWER, buttons=False)
             buttons = [
                 {"title": "Ja, het klopt", "payload": "/affirm"},
                 {"title": "Nee, iets anders", "payload": "/deny"},
             ]
             dispatcher.utter_message(response="utter_crisis_twijfel_keuze", buttons=buttons)
-            return [*events, SlotSet("crisis_twijfel", True), SlotSet("crisis_vraag", kept)]
+            return [
+                *events,
+                *(answered or []),
+                SlotSet("crisis_twijfel", True),
+                SlotSet("crisis_vraag", None if answered is not None else kept),
+            ]
         if kept:
             # Offered after the hand-off question, so the two never compete for one answer.
             events.append(SlotSet("crisis_vraag", kept))

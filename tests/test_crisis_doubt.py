@@ -1,0 +1,68 @@
+"""A doubt (a middling crisis score) checks first and still answers a clear question
+(actions/crisis.py): the real action, the real knowledge base, a tracker as Rasa sends it."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.crisis import ActionCrisis
+from nlu.entities import extract
+
+
+def _tracker(text: str, zekerheid: str) -> Tracker:
+    entities = extract(text) + [
+        {"entity": "crisis_categorie", "value": "suicide"},
+        {"entity": "crisis_zekerheid", "value": zekerheid},
+    ]
+    return Tracker.from_dict(
+        {
+            "sender_id": "unit",
+            "slots": {"gemeente": "amsterdam", "regeling": None, "crisis_modus": None},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": "crisis", "confidence": 1.0},
+                "intent_ranking": [{"name": "crisis", "confidence": 1.0}],
+                "entities": entities,
+            },
+            "events": [{"event": "user", "text": text}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def _db(db_url):
+    return db_url
+
+
+def _run(text: str, zekerheid: str) -> tuple[list[dict], list[dict]]:
+    d = CollectingDispatcher()
+    events = ActionCrisis().run(d, _tracker(text, zekerheid), {})
+    return d.messages, events
+
+
+def test_a_doubt_checks_first_then_answers_the_question():
+    messages, events = _run(
+        "het is allemaal zwaar. wat is de vermogensgrens in de bijstand?", "twijfel"
+    )
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_twijfel_suicide"  # the check and 113 come first
+    assert "utter_vraag_antwoord" in names  # then the answer to what was asked
+    assert names[-1] == "utter_crisis_twijfel_keuze"  # and the check stays the open question
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["crisis_twijfel"] is True
+    assert slots["crisis_vraag"] is None  # answered, so nothing is kept for later
+
+
+def test_a_sure_crisis_does_not_answer_the_money_question_now():
+    messages, _ = _run(
+        "ik wil er niet meer zijn. wat is de vermogensgrens in de bijstand?", "zeker"
+    )
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_suicide"
+    assert "utter_vraag_antwoord" not in names
