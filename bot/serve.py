@@ -105,13 +105,14 @@ def rasa_command(
     endpoints: Path,
     credentials: Path,
     port: int,
-    token: str,
     interface: str = "127.0.0.1",
 ) -> list[str]:
+    """The command line of the Rasa server. The API token is not on it: ``bot.rasa_main`` reads
+    it from the environment (``rasa_env``), so the process list does not show it."""
     return [
         sys.executable,
         "-m",
-        "rasa",
+        "bot.rasa_main",
         "run",
         "--model",
         str(model),
@@ -124,9 +125,15 @@ def rasa_command(
         "--interface",
         interface,
         "--enable-api",
-        f"--auth-token={token}",  # one argument: a random token may start with "-"
         "--quiet",
     ]
+
+
+def rasa_env(token: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The Rasa server's environment: the project's settings and the API token."""
+    from bot.rasa_main import TOKEN_ENV  # noqa: PLC0415
+
+    return {**env.apply(), **(extra or {}), TOKEN_ENV: token}
 
 
 def start_rasa_server(
@@ -152,9 +159,9 @@ def start_rasa_server(
     credentials = write_credentials(folder, channels)
     log = open(folder / log_name, "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
-        rasa_command(model, endpoints, credentials, port, token),
+        rasa_command(model, endpoints, credentials, port),
         cwd=env.ROOT,
-        env={**env.apply(), **(extra_env or {})},
+        env=rasa_env(token, extra_env),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
