@@ -293,6 +293,26 @@ def answer_to_check(
     return None
 
 
+def moved_on_after_doubt(
+    dispatcher: CollectingDispatcher, tracker: Tracker, categorie: str, intent: str | None
+) -> list[dict[str, Any]] | None:
+    """After a doubt the person did not answer "klopt dat?" but asked something the content
+    clearly answers: they moved on. Answer it, end the doubt, and say once more where help is.
+    (A message that is itself a crisis never gets here: the safety net answers it first.)"""
+    if intent in {"affirm", "deny"} or _NO_CALL.search(tracker.latest_message.get("text") or ""):
+        return None
+    answered = answer_first(dispatcher, tracker, ANSWER)
+    if answered is None:
+        return None
+    dispatcher.utter_message(response="utter_crisis_twijfel_verder", chat=chat_lines(categorie))
+    return [
+        *answered,
+        SlotSet("crisis_twijfel", None),
+        SlotSet("crisis_modus", None),
+        SlotSet("handoff_reden", None),
+    ]
+
+
 class ActionCrisisVervolg(Action):
     """A turn in crisis mode that would otherwise get a joke, a form or 'ik begrijp je niet'."""
 
@@ -309,6 +329,9 @@ class ActionCrisisVervolg(Action):
             answered = answer_to_check(dispatcher, tracker, categorie, intent)
             if answered is not None:
                 return answered
+            moved_on = moved_on_after_doubt(dispatcher, tracker, categorie, intent)
+            if moved_on is not None:
+                return moved_on
         if _NO_CALL.search(text) or intent == "deny":
             crisis_no_handoff(dispatcher, tracker, categorie)
             return [SlotSet("handoff_reden", "crisis")]

@@ -36,6 +36,7 @@ _ABOUT_THE_BOT = re.compile(
 _QUESTION = re.compile(
     r"\?|^(wat|wie|hoe|waar|wanneer|welke|welk|hoeveel|hoelang|kan|kun|mag|moet|is|zijn|heb|krijg"
     r"|en|maar|what|who|how|where|when|which|can|do|does|is|are)\b"
+    r"|\b(hoe laat|hoe lang|tot wanneer|vanaf wanneer|hoeveel|what time|how long)\b"
 )
 
 

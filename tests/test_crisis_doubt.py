@@ -66,3 +66,36 @@ def test_a_sure_crisis_does_not_answer_the_money_question_now():
     names = [m.get("response") for m in messages]
     assert names[0] == "utter_crisis_suicide"
     assert "utter_vraag_antwoord" not in names
+
+
+def _mode_tracker(text: str, intent: str) -> Tracker:
+    t = _tracker(text, "twijfel")
+    t.slots.update({"crisis_modus": "suicide", "crisis_twijfel": True})
+    t.latest_message["intent"] = {"name": intent, "confidence": 0.9}
+    t.latest_message["entities"] = extract(text)
+    return t
+
+
+def test_after_a_doubt_a_clear_question_is_answered_and_the_doubt_ends():
+    from actions.crisis import ActionCrisisVervolg
+
+    d = CollectingDispatcher()
+    events = ActionCrisisVervolg().run(
+        d, _mode_tracker("wat is de vermogensgrens in de bijstand?", "out_of_scope"), {}
+    )
+    names = [m.get("response") for m in d.messages]
+    assert "utter_vraag_antwoord" in names
+    assert names[-1] == "utter_crisis_twijfel_verder"  # where help is, once more
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["crisis_modus"] is None and slots["crisis_twijfel"] is None
+
+
+def test_after_a_doubt_not_wanting_to_call_stays_in_crisis_mode():
+    from actions.crisis import ActionCrisisVervolg
+
+    d = CollectingDispatcher()
+    events = ActionCrisisVervolg().run(d, _mode_tracker("ik wil niet bellen", "out_of_scope"), {})
+    names = [m.get("response") for m in d.messages]
+    assert "utter_vraag_antwoord" not in names
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "crisis_modus" not in slots or slots["crisis_modus"] is not None
