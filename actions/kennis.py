@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import find_place, gemeente, kb, last_text
 from actions.overzicht import answer_overview
+from actions.taal import writes_english
 from knowledge.answers import datum, service_block
 from knowledge.faq import VraagHit, is_follow_up, split_questions, topic_words
 from knowledge.text import normalize_text
@@ -163,14 +164,30 @@ def with_topic(antwoord: str, record_naam: str) -> str:
     return f"{core}: {antwoord}"
 
 
+def _answer_in_language(hit: VraagHit, tracker: Tracker | None) -> tuple[str, str]:
+    """(response, answer): English when the resident writes English and the content has it;
+    the Dutch answer under "I only have this in Dutch:" when it does not (issue #21)."""
+    q = hit.vraag
+    if tracker is not None and writes_english(tracker):
+        if q.antwoord_en:
+            return "utter_vraag_antwoord", with_topic(q.antwoord_en, q.record_naam)
+        return "utter_vraag_antwoord_alleen_nl", with_topic(q.antwoord, q.record_naam)
+    return "utter_vraag_antwoord", with_topic(q.antwoord, q.record_naam)
+
+
 def say_answer(
-    dispatcher: CollectingDispatcher, hit: VraagHit, buttons: bool = True
+    dispatcher: CollectingDispatcher,
+    hit: VraagHit,
+    buttons: bool = True,
+    tracker: Tracker | None = None,
 ) -> list[dict[str, Any]]:
-    """Utter one question's answer with its source and date; keep its record in focus."""
+    """Utter one question's answer with its source and date; keep its record in focus. With the
+    tracker, a resident who writes English gets the English answer (:func:`_answer_in_language`)."""
     v = hit.vraag
+    response, antwoord = _answer_in_language(hit, tracker)
     dispatcher.utter_message(
-        response="utter_vraag_antwoord",
-        antwoord=with_topic(v.antwoord, v.record_naam),
+        response=response,
+        antwoord=antwoord,
         bron_url=v.bron_url,
         peildatum=datum(dt.date.fromisoformat(v.peildatum)),
         buttons=_buttons(hit) if buttons else [],
@@ -217,7 +234,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
     dispatcher.utter_message(response="utter_meer_vragen", aantal=len(hits))
     events: list[dict[str, Any]] = []
     for i, hit in enumerate(hits):
-        events = say_answer(dispatcher, hit, buttons=i == len(hits) - 1)
+        events = say_answer(dispatcher, hit, buttons=i == len(hits) - 1, tracker=tracker)
     if len(hits) < len(spans):
         dispatcher.utter_message(response="utter_meer_vragen_rest")
     return events
@@ -265,7 +282,7 @@ def answer_first(
         # Asked again: the answer did not help. Not the same text again, but a person.
         dispatcher.utter_message(response="utter_vraag_herhaald")
         return []
-    return say_answer(dispatcher, hits[0], buttons)
+    return say_answer(dispatcher, hits[0], buttons, tracker=tracker)
 
 
 def suggest(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

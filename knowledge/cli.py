@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge import bronbeleid, loader
-from knowledge.content import STALE_AFTER_DAYS, ContentError, ContentSet, read_content
+from knowledge.content import (
+    STALE_AFTER_DAYS,
+    ContentError,
+    ContentSet,
+    english_coverage,
+    read_content,
+)
 from knowledge.db import get_engine, private_files
 from knowledge.models import Organization, Regeling, Service
 from knowledge.service import KnowledgeService
@@ -42,6 +48,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for w in cs.source_warnings:
                 print(w)
     report_source_policy(cs, list_all=getattr(args, "bronbeleid", False))
+    with_en, all_vragen = english_coverage(cs)
+    print(f"Engels: {with_en} van {all_vragen} vragen hebben een Engels antwoord (antwoord_en).")
     if getattr(args, "baseline_bijwerken", False) and not args.content:
         bronbeleid.BASELINE_FILE.write_text(
             bronbeleid.baseline_text(cs.bron_known), encoding="utf8"

@@ -47,6 +47,64 @@ _ANSWER_PHONE_RE = re.compile(
 )
 
 
+# Facts an English answer must copy from the Dutch one: web addresses, and every number as it is
+# written (amounts "€ 1.401,50", percentages, years, phone numbers in their parts).
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s)]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|com|org|eu|info)\b(?:/[^\s)]*)?",
+    re.I,
+)
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def answer_facts(text: str) -> list[str]:
+    """The URLs and numbers in an answer, numbers as written; a URL without its scheme, "www."
+    and closing punctuation ("https://www.toeslagen.nl/" is "toeslagen.nl")."""
+    urls = [
+        re.sub(r"^(?:https?://)?(?:www\.)?", "", u.rstrip(".,;:!?").lower()).rstrip("/")
+        for u in _URL_RE.findall(text)
+    ]
+    rest = _URL_RE.sub(" ", text)
+    return urls + _NUMBER_RE.findall(rest)
+
+
+def _english_way(number: str) -> str:
+    """'1,401.50' written the Dutch way ('1.401,50'): to hint at the fix."""
+    return number.translate(str.maketrans(".,", ",."))
+
+
+def english_problems(antwoord: str, antwoord_en: str) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for an English answer: a URL or number that the Dutch answer does not
+    have is an error (an invented or mistyped fact, or an amount written the English way); a
+    fact of the Dutch answer that the English one leaves out is a warning (a dropped condition?)."""
+    dutch = answer_facts(antwoord)
+    english = answer_facts(antwoord_en)
+    errors: list[str] = []
+    for fact in dict.fromkeys(english):
+        if fact in dutch:
+            continue
+        if _english_way(fact) in dutch:
+            errors.append(
+                f"'{fact}' staat niet in het Nederlandse antwoord; schrijf het zoals daar: "
+                f"'{_english_way(fact)}'"
+            )
+        else:
+            errors.append(f"'{fact}' staat niet in het Nederlandse antwoord")
+    missing = [f for f in dict.fromkeys(dutch) if f not in english]
+    warnings = [f"het Nederlandse antwoord noemt ook '{f}'" for f in missing]
+    return errors, warnings
+
+
+def english_coverage(cs: ContentSet) -> tuple[int, int]:
+    """(questions with an English answer, all questions)."""
+    vragen = [
+        q
+        for records in (cs.regelingen, cs.organisaties)
+        for r in records.values()
+        for q in r.get("vragen") or []
+    ]
+    return sum(1 for q in vragen if q.get("antwoord_en")), len(vragen)
+
+
 def official_source(url: str, own_site: str | None = None) -> bool:
     """True when ``url`` is on a domain that is official everywhere (``officiele_bronnen.yaml``)
     or on the organisation's own website. Gemeente domains count only for that gemeente's own
@@ -215,7 +273,7 @@ def _check_record(
                             "een web-kanaal moet een URL zijn (https://...)",
                         )
                     )
-    _check_vragen(data, rel, problems, source_warnings)
+    _check_vragen(data, rel, problems, source_warnings, warnings)
     if (
         kind == "regeling"
         and data.get("geldig_tot")
@@ -226,11 +284,16 @@ def _check_record(
 
 
 def _check_vragen(
-    data: dict[str, Any], rel: str, problems: list[Problem], warnings: list[Problem] | None = None
+    data: dict[str, Any],
+    rel: str,
+    problems: list[Problem],
+    warnings: list[Problem] | None = None,
+    english_warnings: list[Problem] | None = None,
 ) -> None:
     """Frequently asked questions: unique ids and a year for every amount (the official source is
     checked with every other fact in :func:`_check_sources`). A source that is only a homepage
-    does not show the fact: a warning, so the content team finds the page that does."""
+    does not show the fact: a warning, so the content team finds the page that does. An English
+    answer has no number or URL that the Dutch one lacks (:func:`english_problems`)."""
     seen: set[str] = set()
     for i, q in enumerate(data.get("vragen") or []):
         if not isinstance(q, dict):
@@ -249,6 +312,13 @@ def _check_vragen(
                     "warning",
                 )
             )
+        if q.get("antwoord_en"):
+            errors, missing = english_problems(str(q.get("antwoord") or ""), str(q["antwoord_en"]))
+            problems += [Problem(rel, f"{where}.antwoord_en", e) for e in errors]
+            if english_warnings is not None:
+                english_warnings += [
+                    Problem(rel, f"{where}.antwoord_en", m, "warning") for m in missing
+                ]
         if _AMOUNT_RE.search(str(q.get("antwoord") or "")) and not q.get("jaar"):
             problems.append(
                 Problem(

@@ -79,6 +79,8 @@ class VraagView:
     bron_url: str
     peildatum: str
     jaar: int | None
+    #: The answer in plain English, when the content has it.
+    antwoord_en: str | None = None
 
 
 @dataclass
@@ -234,6 +236,7 @@ class QuestionIndex:
                         bron_url=q.bron_url,
                         peildatum=q.peildatum.isoformat(),
                         jaar=q.jaar,
+                        antwoord_en=q.antwoord_en,
                     )
                 )
                 ways.append([q.vraag, *q.varianten])

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -55,7 +55,24 @@ def _date(value: str | None) -> dt.date | None:
 def create_schema(engine: Engine) -> None:
     """Create all tables (knowledge and search index) if they do not exist."""
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     search.create_index_table(engine)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made before a nullable column was added (``vraag.antwoord_en``) gets it, so
+    reading it does not fail before the next load fills it."""
+    insp = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have or not col.nullable:
+                continue
+            kind = col.type.compile(dialect=engine.dialect)
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {col.name} {kind}"))
 
 
 def _clear(session: Session) -> None:
@@ -247,6 +264,9 @@ def _add_vragen(session: Session, cs: ContentSet) -> int:
                     vraag=q["vraag"],
                     varianten=list(q["varianten"]),
                     antwoord=" ".join(str(q["antwoord"]).split()),
+                    antwoord_en=" ".join(str(q["antwoord_en"]).split())
+                    if q.get("antwoord_en")
+                    else None,
                     facet=q.get("facet"),
                     doelgroep=q.get("doelgroep", "inwoner"),
                     bron_url=q["bron_url"],

@@ -267,6 +267,8 @@ class Vraag(Base):
     vraag = Column(Text, nullable=False)
     varianten = Column(JSON, nullable=False, default=list)
     antwoord = Column(Text, nullable=False)
+    #: The same answer in plain English (optional): for residents who write in English.
+    antwoord_en = Column(Text)
     facet = Column(String(32))
     doelgroep = Column(String(16), nullable=False, default="inwoner")
     bron_url = Column(Text, nullable=False)

@@ -1,0 +1,140 @@
+"""English answers (issue #21): the validator keeps their facts equal to the Dutch answer, the
+loader keeps them, and the language of the resident's message chooses the answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge import loader
+from knowledge.content import CONTENT_DIR, ContentError, english_problems, read_content
+from knowledge.db import make_engine
+from knowledge.models import Vraag
+
+DUTCH = (
+    "In 2026 mag je vermogen niet hoger zijn dan € 146.011. Bel de BelastingTelefoon: "
+    "0800-0543 (gratis). Kijk op toeslagen.nl."
+)
+ENGLISH = (
+    "In 2026 your assets must not be more than € 146.011. Call the BelastingTelefoon: "
+    "0800-0543 (free). See https://www.toeslagen.nl/."
+)
+
+
+def test_same_facts_written_the_dutch_way_pass():
+    assert english_problems(DUTCH, ENGLISH) == ([], [])
+
+
+def test_an_amount_written_the_english_way_fails_with_the_dutch_way_as_fix():
+    errors, _ = english_problems(DUTCH, ENGLISH.replace("146.011", "146,011"))
+    assert len(errors) == 1 and "146,011" in errors[0] and "'146.011'" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        ENGLISH.replace("146.011", "146.012"),  # a mistyped amount
+        ENGLISH.replace("2026", "2025"),  # another year
+        ENGLISH.replace("0800-0543", "0800-0544"),  # another phone number
+        ENGLISH.replace("toeslagen.nl", "belastingdienst.nl"),  # another website
+        ENGLISH + " You get 4% more.",  # a number the Dutch answer does not have
+    ],
+)
+def test_a_fact_the_dutch_answer_lacks_fails(wrong):
+    errors, _ = english_problems(DUTCH, wrong)
+    assert errors
+
+
+def test_a_dropped_dutch_fact_is_a_warning():
+    errors, warnings = english_problems(DUTCH, ENGLISH.replace(" (free)", "").split(" Call")[0])
+    assert errors == [] and any("0800" in w for w in warnings)
+
+
+def _set_english(root: Path, file: str, qid: str, text: str) -> None:
+    path = root / "regelingen" / file
+    data = yaml.safe_load(path.read_text(encoding="utf8"))
+    next(q for q in data["vragen"] if q["id"] == qid)["antwoord_en"] = text
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf8")
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    return root
+
+
+def test_kb_validate_fails_on_a_mismatched_number_and_names_the_field(content_copy):
+    _set_english(
+        content_copy,
+        "zorgtoeslag.yaml",
+        "spaargeld_vermogen",
+        "In 2026 your assets on 1 January must not be more than € 146,011 if you are single.",
+    )
+    with pytest.raises(ContentError) as err:
+        read_content([content_copy])
+    msg = str(err.value)
+    assert "regelingen/zorgtoeslag.yaml" in msg and "antwoord_en" in msg and "146.011" in msg
+
+
+def test_loading_keeps_the_english_answer(content_copy, tmp_path):
+    text = "In 2026 your assets on 1 January must not be more than € 146.011 if you are single."
+    _set_english(content_copy, "zorgtoeslag.yaml", "spaargeld_vermogen", text)
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    loader.load([content_copy], engine=engine)
+    with Session(engine, future=True) as s:
+        rows = dict(s.execute(select(Vraag.sleutel, Vraag.antwoord_en)).all())
+    assert rows["zorgtoeslag:spaargeld_vermogen"] == text
+    assert rows["zorgtoeslag:toeslagpartner_medewerker"] is None  # staff questions stay Dutch
+
+
+def test_shipped_english_answers_cover_the_most_asked():
+    cs = read_content()
+    for rid in ("zorgtoeslag", "huurtoeslag"):
+        resident = [q for q in cs.regelingen[rid]["vragen"] if q.get("doelgroep") != "medewerker"]
+        assert all(q.get("antwoord_en") for q in resident), rid
+
+
+class _Tracker:
+    """Just what :func:`actions.taal.writes_english` reads."""
+
+    def __init__(self, events: list[dict]):
+        self.events = events
+        self.latest_message = {"text": events[-1]["text"]} if events else {}
+
+
+def _user(text: str) -> dict:
+    return {"event": "user", "text": text}
+
+
+@pytest.mark.parametrize(
+    ("events", "english"),
+    [
+        ([_user("How much zorgtoeslag can I get?")], True),
+        ([_user("Hoeveel zorgtoeslag krijg ik?")], False),
+        ([_user("wat is zorgtoeslag")], False),
+        ([_user("I rent a room, can I get huurtoeslag")], True),
+        # One word or a payload does not tell the language: the last message that does decides.
+        ([_user("How much zorgtoeslag can I get?"), _user("ok")], True),
+        ([_user("How much zorgtoeslag can I get?"), _user("/affirm")], True),
+        ([_user("How much zorgtoeslag can I get?"), _user("hoe vraag ik het aan")], False),
+        # A button with a Dutch question is a choice, not a change of language.
+        (
+            [
+                _user("I have a question about my rent allowance please"),
+                {"event": "bot", "data": {"buttons": [{"title": "Wat is huurtoeslag?"}]}},
+                _user("Wat is huurtoeslag?"),
+            ],
+            True,
+        ),
+    ],
+)
+def test_writes_english(events, english):
+    from actions.taal import writes_english
+
+    assert writes_english(_Tracker(events)) is english
