@@ -3,6 +3,7 @@ that helps, and places to go, all from ``bot/onderwerpen.yml`` and the knowledge
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,28 @@ def topics() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(MAP_FILE.read_text(encoding="utf8"))
 
 
+#: A message that says more than its topic ("ik kan mijn zorgverzekering al 3 maanden niet
+#: betalen") is a question, and a question from the content this close answers it better than the
+#: topic's general text; a short message ("zorgverzekering", "ik heb schulden") keeps the overview.
+ANSWER_TOPIC_QUESTION = 0.5
+TOPIC_QUESTION_WORDS = 6
+
+
+_ASKS = re.compile(
+    r"\?|\b(wat|wie|hoe|waar|wanneer|welke|hoeveel|hoelang|kan ik|mag ik|moet ik|krijg ik"
+    r"|what|how|when|where|can i)\b"
+)
+
+
+def topic_threshold(tracker: Tracker) -> float:
+    """A longer message that asks something: a close question from the content answers it.
+    A story without a question ("mijn ww stopt en de bijstand duurt weken") keeps the overview."""
+    text = tracker.latest_message.get("text") or ""
+    if len(text.split()) >= TOPIC_QUESTION_WORDS and _ASKS.search(text.lower()):
+        return ANSWER_TOPIC_QUESTION
+    return ANSWER_SITUATION
+
+
 class ActionOnderwerp(Action):
     def name(self) -> str:
         return "action_onderwerp"
@@ -31,7 +54,7 @@ class ActionOnderwerp(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answered = answer_first(dispatcher, tracker, ANSWER_SITUATION)
+        answered = answer_first(dispatcher, tracker, topic_threshold(tracker))
         if answered is not None:
             return answered
         intent = (tracker.latest_message.get("intent") or {}).get("name")
