@@ -30,12 +30,23 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.cases import TAKEN, WAITING, default_store
+from channels.case_desk import (
+    REASON_LABEL,
+    DeskError,
+    Filters,
+    default_desk,
+    matches,
+    reasons_crisis_first,
+)
+from channels.cases import CANCELLED, CLOSED, TAKEN, WAITING, default_store
+from channels.reply_templates import for_staff
 from channels.staff import (
     StaffActionError,
     callback_number,
     case_detail,
     close_case,
+    hand_over_case,
+    log_callback,
     reply_to_case,
     take_case,
 )
@@ -59,7 +70,12 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
-STATE_LABEL = {WAITING: "wacht op medewerker", TAKEN: "in behandeling"}
+STATE_LABEL = {
+    WAITING: "wacht op medewerker",
+    TAKEN: "in behandeling",
+    CLOSED: "gesloten",
+    CANCELLED: "ingetrokken door bewoner",
+}
 
 _env = Environment(
     loader=FileSystemLoader(str(HERE / "templates")),
@@ -68,7 +84,31 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["datum"] = datum
-_env.globals.update(amount_line=amount_line, condition_line=condition_line)
+_env.globals.update(
+    amount_line=amount_line, condition_line=condition_line, reden_label=REASON_LABEL
+)
+
+
+async def with_areas(agent: Any, cases: list[Any]) -> dict[int, str | None]:
+    """case id -> stadsdeel, read once from each conversation's ``stadsdeel`` slot and then
+    remembered (``channels.case_desk``), so a poll does not read every tracker again."""
+    desk = default_desk()
+    known = desk.areas([c.id for c in cases])
+    out: dict[int, str | None] = {}
+    for c in cases:
+        stadsdeel, gemeente, fresh = known[c.id]
+        if not fresh and agent is not None:
+            try:
+                tracker = await agent.tracker_store.retrieve(c.sender_id)
+            except Exception:  # a tracker store hiccup must not break the inbox
+                logger.warning("console: gesprek van case %s niet gelezen", c.id, exc_info=True)
+                tracker = None
+            if tracker is not None:
+                stadsdeel = tracker.get_slot("stadsdeel")
+                gemeente = tracker.get_slot("gemeente")
+            desk.remember_area(c.id, stadsdeel, gemeente)
+        out[c.id] = stadsdeel
+    return out
 
 
 def _secure_cookie() -> bool:
@@ -384,14 +424,41 @@ class ConsoleInput(InputChannel):
         @bp.route("/inbox", methods=["GET"])
         @logged_in()
         async def inbox_page(request: Request) -> HTTPResponse:
-            return self._render(request, "inbox.html")
+            filters = Filters.from_args({k: request.args.get(k, "") for k in Filters.KEYS})
+            return self._render(
+                request,
+                "inbox.html",
+                filters=filters,
+                stadsdelen=health.filter_options(self.kb().engine)["stadsdelen"],
+                redenen=reasons_crisis_first(c.reden for c in default_store().list()),
+            )
+
+        @bp.route("/archief", methods=["GET"])
+        @logged_in()
+        async def archive_page(request: Request) -> HTTPResponse:
+            q = (request.args.get("q") or "").strip()[:200]
+            cases, total = default_desk().archive(q)
+            closed = default_desk().closed_at([c.id for c in cases])
+            return self._render(
+                request,
+                "archief.html",
+                q=q,
+                cases=cases,
+                total=total,
+                closed=closed,
+                state_label=STATE_LABEL,
+            )
 
         @bp.route("/case/<case_id:int>", methods=["GET"])
         @logged_in()
         async def case_page(request: Request, case_id: int) -> HTTPResponse:
             if default_store().get(case_id) is None:
                 return self._render(request, "niet_gevonden.html", 404, wat="case")
-            return self._render(request, "case.html", case_id=case_id)
+            me = request.ctx.staff.naam
+            collegas = [a["naam"] for a in self.accounts().list() if a["naam"] != me]
+            return self._render(
+                request, "case.html", case_id=case_id, collegas=collegas, templates=for_staff(me)
+            )
 
         def api_case(case: dict) -> dict:
             return {**case, "status": STATE_LABEL.get(case["state"], case["state"])}
@@ -399,8 +466,12 @@ class ConsoleInput(InputChannel):
         @bp.route("/api/cases", methods=["GET"])
         @logged_in(api=True)
         async def api_cases(request: Request) -> HTTPResponse:
-            cases = [api_case(c.public()) for c in default_store().list()]
-            return _headers(response.json(cases))
+            views = default_store().list()
+            areas = await with_areas(getattr(request.app.ctx, "agent", None), views)
+            filters = Filters.from_args({k: request.args.get(k, "") for k in Filters.KEYS})
+            me = request.ctx.staff.naam
+            cases = [api_case({**c.public(), "stadsdeel": areas.get(c.id)}) for c in views]
+            return _headers(response.json([c for c in cases if matches(c, filters, me)]))
 
         @bp.route("/api/cases/<case_id:int>", methods=["GET"])
         @logged_in(api=True)
@@ -409,6 +480,9 @@ class ConsoleInput(InputChannel):
                 detail = await case_detail(request.app.ctx.agent, case_id)
             except StaffActionError as exc:
                 return _headers(response.json({"error": str(exc)}, status=exc.status))
+            desk = default_desk()
+            detail["interne_notities"] = desk.notes(case_id)
+            detail["terugbelpogingen"] = desk.callbacks(case_id)
             return _headers(response.json(api_case(detail)))
 
         async def act(request: Request, action: Callable[[], Awaitable[Any]]) -> HTTPResponse:
@@ -448,6 +522,38 @@ class ConsoleInput(InputChannel):
             except StaffActionError as exc:
                 return _headers(response.json({"error": str(exc)}, status=exc.status))
             return _headers(response.json({"telefoon": number}))
+
+        @bp.route("/api/cases/<case_id:int>/notitie", methods=["POST"])
+        @logged_in(api=True)
+        async def api_note(request: Request, case_id: int) -> HTTPResponse:
+            if default_store().get(case_id) is None:
+                return _headers(response.json({"error": "onbekende case"}, status=404))
+            try:
+                note = default_desk().add_note(
+                    case_id, request.ctx.staff.naam, json_body(request).get("tekst")
+                )
+            except DeskError as exc:
+                return _headers(response.json({"error": str(exc)}, status=400))
+            return _headers(response.json(note))
+
+        @bp.route("/api/cases/<case_id:int>/terugbellen", methods=["POST"])
+        @logged_in(api=True)
+        async def api_callback_outcome(request: Request, case_id: int) -> HTTPResponse:
+            body = json_body(request)
+            try:
+                attempt = log_callback(
+                    case_id, request.ctx.staff.naam, body.get("uitkomst"), body.get("toelichting")
+                )
+            except StaffActionError as exc:
+                return _headers(response.json({"error": str(exc)}, status=exc.status))
+            return _headers(response.json(attempt))
+
+        @bp.route("/api/cases/<case_id:int>/overdragen", methods=["POST"])
+        @logged_in(api=True)
+        async def api_hand_over(request: Request, case_id: int) -> HTTPResponse:
+            agent, naam = request.app.ctx.agent, request.ctx.staff.naam
+            aan = json_body(request).get("aan")
+            return await act(request, lambda: hand_over_case(agent, case_id, naam, aan))
 
         @bp.route("/api/cases/<case_id:int>/close", methods=["POST"])
         @logged_in(api=True)
