@@ -237,7 +237,10 @@
     const key = "bw-concept-" + caseBox.dataset.case;
     const draft = window.localStorage.getItem(key);
     if (draft) { reply.value = reply.value ? reply.value + "\n\n" + draft : draft; window.localStorage.removeItem(key); }
-    document.getElementById("take").addEventListener("click", () => caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd."));
+    // After taking a case the button disappears: focus moves on to the reply box, not the page top.
+    document.getElementById("take").addEventListener("click", async () => {
+      if (await caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd.")) reply.focus();
+    });
     // Closing needs a second click: the bot takes over again and the case leaves the inbox.
     const closeButton = document.getElementById("close");
     const closeLabel = closeButton.textContent;
