@@ -52,7 +52,7 @@ from channels.staff import (
 )
 from channels.staff_accounts import AccountStore, SessionView
 from channels.staff_accounts import default_store as default_accounts
-from knowledge import health, misses
+from knowledge import health, lookup, misses
 from knowledge.answers import amount_line, condition_line, datum, resident_fields, staff_fields
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 
@@ -350,17 +350,26 @@ class ConsoleInput(InputChannel):
             }
             if "gemeente" not in request.args:
                 args["gemeente"] = DEFAULT_GEMEENTE
-            hits = []
-            if args["q"]:
-                hits = kb.search(
+            # "schulden in Noord": the place becomes the filter, not a search word (item 5).
+            place = lookup.find_place(kb, args["q"]) if args["q"] else None
+            if place and not args["stadsdeel"] and args["gemeente"] in ("", place.gemeente):
+                args.update(q=place.rest, gemeente=place.gemeente or args["gemeente"])
+                args["stadsdeel"] = place.stadsdeel or ""
+            else:
+                place = None
+            groups = (
+                lookup.lookup(
+                    kb,
                     args["q"],
-                    kind=args["soort"] if args["soort"] in ("regeling", "dienst") else None,
+                    soort=args["soort"] or None,
                     gemeente=args["gemeente"] or None,
                     stadsdeel=args["stadsdeel"] or None,
                     doelgroep=args["doelgroep"] or None,
                     onderwerp=args["onderwerp"] or None,
-                    limit=20,
                 )
+                if args["q"]
+                else []
+            )
             # The same question ranker the assistant answers residents with (staff questions too).
             vragen = (
                 [
@@ -373,21 +382,22 @@ class ConsoleInput(InputChannel):
             )
             opties = health.filter_options(kb.engine)
             case = f"?case={args['case']}" if args["case"].isdigit() else ""
-            results = []
-            for h in hits:
-                if h.kind == "regeling":
-                    url = f"{BASE}/regeling/{quote(h.ref)}{case}"
-                else:
-                    svc = kb.service(h.ref)
-                    org = svc.organisatie_id if svc else h.ref
-                    url = f"{BASE}/organisatie/{quote(org)}{case}#dienst-{quote(h.ref)}"
-                results.append({"hit": h, "url": url})
+
+            def url_of(r: lookup.Result) -> str:
+                if r.kind == "regeling":
+                    return f"{BASE}/regeling/{quote(r.url_id)}{case}"
+                return f"{BASE}/organisatie/{quote(r.url_id)}{case}#dienst-{quote(r.ref)}"
+
             return self._render(
                 request,
                 "zoeken.html",
                 args=args,
-                results=results,
+                groups=groups,
+                url_of=url_of,
+                place=place,
                 vragen=vragen,
+                plain_question_reasons=lookup.plain_question_reasons,
+                tel_href=lookup.tel_href,
                 gemeenten=kb.gemeenten(),
                 stadsdelen=opties["stadsdelen"],
                 doelgroepen=[(d, d.replace("_", " ")) for d in opties["doelgroepen"]],

@@ -98,7 +98,7 @@ def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, b
     # look up huurtoeslag and open the regulation
     page.get_by_label("Zoekvraag").fill("huurtoeslag")
     page.get_by_label("Zoekvraag").press("Enter")
-    expect(page.get_by_role("heading", name=re.compile("resultaten voor"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Resultaten voor"))).to_be_visible()
     page.screenshot(path=str(shots / "zoeken.png"), full_page=True)
     page.get_by_role("link", name="Huurtoeslag", exact=True).click()
     expect(page.get_by_role("heading", name="Huurtoeslag", level=1)).to_be_visible()

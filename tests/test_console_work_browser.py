@@ -153,3 +153,41 @@ def test_reply_box_stays_in_sight_on_a_phone(rasa_server, db_url, browser, shots
         assert rect["y"] >= 0 and rect["y"] + rect["height"] <= 740, (y, rect)
     page.screenshot(path=str(shots / "mobiel-case.png"))
     ctx.close()
+
+
+def test_lookup_with_a_stadsdeel_filter(rasa_server, db_url, browser, shots):  # noqa: F811
+    """Issue #20 item 5 in Chromium, at phone size: the filter is real, the results are
+    grouped with tel: links and plain reasons, and the filters leave room for results."""
+    base, _ = rasa_server
+    naam = f"zoek-{uuid.uuid4().hex[:6]}"
+    AccountStore(get_engine(db_url)).add(naam, PASSWORD)
+    ctx, page = log_in(browser, base, naam, viewport={"width": 390, "height": 740}, is_mobile=True)
+    page.get_by_label("Zoekvraag").fill("ontmoeting")
+    page.get_by_label("Stadsdeel").select_option(label="Nieuw-West")
+    page.get_by_role("button", name="Zoeken").click()
+    hulp = page.locator("#groep-dienst-lijst")
+    expect(hulp.locator('[data-ref="stichting_home_empowerment_ontmoeting"]')).to_be_visible()
+    expect(hulp.locator('[data-ref="diaconie_noord_ontmoeting"]')).to_have_count(0)
+    expect(hulp).to_contain_text("in stadsdeel Nieuw-West")
+    page.get_by_label("Stadsdeel").select_option(label="Noord")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(hulp.locator('[data-ref="diaconie_noord_ontmoeting"]')).to_be_visible()
+    expect(hulp.locator('[data-ref="stichting_home_empowerment_ontmoeting"]')).to_have_count(0)
+
+    # a place typed in the query is the filter; results grouped, phone as a tel: link
+    page.get_by_label("Zoekvraag").fill("kwijtschelding in Noord")
+    page.get_by_label("Stadsdeel").select_option("")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.locator("#plaats")).to_contain_text("Noord")
+    expect(page.get_by_label("Stadsdeel")).to_have_value("noord")
+    expect(page.get_by_role("heading", name=re.compile("^Regelingen"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Hulp"))).to_be_visible()
+    expect(page.locator('a[href="tel:14020"]').first).to_be_visible()
+    expect(page.locator(".result .why").first).to_contain_text("‘kwijtschelding’ staat in de naam")
+    # the filters do not fill the first screen: what was found starts on it
+    page.evaluate("window.scrollTo(0, 0)")
+    box = page.get_by_role("search").bounding_box()
+    bottom = box["y"] + box["height"]
+    assert bottom < 600, f"the search form ends at {bottom}px on a 740px screen"
+    page.screenshot(path=str(shots / "mobiel-zoeken-stadsdeel.png"), full_page=True)
+    ctx.close()
