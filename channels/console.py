@@ -52,7 +52,7 @@ from channels.staff import (
 )
 from channels.staff_accounts import AccountStore, SessionView
 from channels.staff_accounts import default_store as default_accounts
-from knowledge import health, lookup, misses
+from knowledge import health, lookup, misses, reports
 from knowledge.answers import amount_line, condition_line, datum, resident_fields, staff_fields
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 
@@ -150,6 +150,14 @@ def b1_text(fields: dict[str, str], responses: dict[str, Any] | None) -> str:
                 pass
         parts.append(fields["samenvatting"] if "uitleg" in name else fields["volgende_stap"])
     return "\n\n".join(parts)
+
+
+def report_state(request: Request) -> dict[str, str]:
+    """What the 'Meld een fout' box says after a report: thanks, or what was wrong."""
+    return {
+        "gemeld": request.args.get("gemeld", ""),
+        "melding_fout": (request.args.get("melding") or "")[:200],
+    }
 
 
 def trusted_proxies() -> set[str]:
@@ -420,6 +428,7 @@ class ConsoleInput(InputChannel):
                 f=staff_fields(reg),
                 b1=b1_text(resident_fields(reg), responses),
                 case=case if case.isdigit() else "",
+                **report_state(request),
             )
 
         @bp.route("/organisatie/<org_id:str>", methods=["GET"])
@@ -428,7 +437,13 @@ class ConsoleInput(InputChannel):
             services = self.kb().organisation_services(org_id)
             if not services:
                 return self._render(request, "niet_gevonden.html", 404, wat="organisatie")
-            return self._render(request, "organisatie.html", org=services[0], services=services)
+            return self._render(
+                request,
+                "organisatie.html",
+                org=services[0],
+                services=services,
+                **report_state(request),
+            )
 
         # --- inbox ------------------------------------------------------------------------------
         @bp.route("/inbox", methods=["GET"])
@@ -571,17 +586,57 @@ class ConsoleInput(InputChannel):
             agent = request.app.ctx.agent
             return await act(request, lambda: close_case(agent, case_id))
 
-        # --- content health ---------------------------------------------------------------------
+        # --- content check ("Inhoud nakijken"; was "Gezondheid") -------------------------------
         @bp.route("/gezondheid", methods=["GET"])
+        async def old_health_page(request: Request) -> HTTPResponse:
+            return _headers(response.redirect(f"{BASE}/inhoud", status=301))
+
+        @bp.route("/inhoud", methods=["GET"])
         @logged_in()
-        async def health_page(request: Request) -> HTTPResponse:
+        async def content_page(request: Request) -> HTTPResponse:
             engine = self.kb().engine
             return self._render(
                 request,
-                "gezondheid.html",
+                "inhoud.html",
+                meldingen=reports.open_reports(engine),
                 verouderd=health.stale_entries(engine),
                 zonder_telefoon=health.organisations_without_phone(engine),
                 gemist=misses.top(engine),
+                afgehandeld=request.args.get("afgehandeld", ""),
+            )
+
+        @bp.route("/meld-fout", methods=["POST"])
+        @logged_in()
+        async def report_error(request: Request) -> HTTPResponse:
+            """'Meld een fout' on a regulation or organisation page (issue #20 item 6)."""
+            form = request.form or {}
+            soort, ref = form.get("soort", ""), form.get("ref", "")
+            kb = self.kb()
+            if soort == "regeling":
+                reg = kb.regeling(ref)
+                naam, back = (reg.naam if reg else None), f"{BASE}/regeling/{quote(ref)}"
+            else:
+                services = kb.organisation_services(ref) if soort == "organisatie" else []
+                naam = services[0].organisatie if services else None
+                back = f"{BASE}/organisatie/{quote(ref)}"
+            if naam is None:
+                return self._render(request, "niet_gevonden.html", 404, wat=soort or "pagina")
+            try:
+                reports.record(
+                    kb.engine, soort, ref, naam, form.get("tekst"), request.ctx.staff.naam
+                )
+            except reports.ReportError as exc:
+                return _headers(
+                    response.redirect(f"{back}?melding={quote(str(exc))}#meld-fout", status=303)
+                )
+            return _headers(response.redirect(f"{back}?gemeld=1#meld-fout", status=303))
+
+        @bp.route("/meld-fout/<report_id:int>/afgehandeld", methods=["POST"])
+        @logged_in()
+        async def resolve_report(request: Request, report_id: int) -> HTTPResponse:
+            done = reports.resolve(self.kb().engine, report_id, request.ctx.staff.naam)
+            return _headers(
+                response.redirect(f"{BASE}/inhoud?afgehandeld={'1' if done else '0'}", status=303)
             )
 
         # --- static files -----------------------------------------------------------------------

@@ -171,9 +171,9 @@ def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, b
         got = rest.get("/webhooks/bw/messages", params={"sender": sender}).json()
         assert [m["text"] for m in got] == [RESUME_TEXT]
 
-    page.get_by_role("link", name="Gezondheid").click()
+    page.get_by_role("link", name="Inhoud nakijken").click()
     expect(page.get_by_role("heading", name=re.compile("zonder telefoonnummer"))).to_be_visible()
-    page.screenshot(path=str(shots / "gezondheid.png"), full_page=True)
+    page.screenshot(path=str(shots / "inhoud.png"), full_page=True)
     context.close()
 
 

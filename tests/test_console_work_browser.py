@@ -191,3 +191,26 @@ def test_lookup_with_a_stadsdeel_filter(rasa_server, db_url, browser, shots):  #
     assert bottom < 600, f"the search form ends at {bottom}px on a 740px screen"
     page.screenshot(path=str(shots / "mobiel-zoeken-stadsdeel.png"), full_page=True)
     ctx.close()
+
+
+def test_report_an_error_reaches_the_content_check(rasa_server, db_url, browser, shots):  # noqa: F811
+    """Issue #20 item 6 in Chromium: 'Meld een fout' on an organisation page appears on
+    'Inhoud nakijken'."""
+    base, _ = rasa_server
+    naam = f"meld-{uuid.uuid4().hex[:6]}"
+    AccountStore(get_engine(db_url)).add(naam, PASSWORD)
+    ctx, page = log_in(browser, base, naam, viewport={"width": 1280, "height": 860})
+    page.get_by_label("Zoekvraag").fill("kwijtschelding")
+    page.get_by_label("Zoekvraag").press("Enter")
+    page.locator("#groep-dienst-lijst a.title").first.click()
+    expect(page.get_by_role("heading", name="Meld een fout")).to_be_visible()
+    word = f"nummer{uuid.uuid4().hex[:5]}"
+    page.get_by_label(re.compile("^Wat klopt er niet")).fill(f"Het {word} is veranderd")
+    page.get_by_role("button", name="Verstuur melding").click()
+    expect(page.locator("#meld-fout [role=status]")).to_contain_text("Dank je")
+    page.get_by_role("link", name="Inhoud nakijken").first.click()
+    expect(page.get_by_role("heading", name="Inhoud nakijken", level=1)).to_be_visible()
+    expect(page.locator("#meldingen")).to_contain_text(f"Het {word} is veranderd")
+    expect(page.locator("#meldingen")).to_contain_text(naam)
+    page.screenshot(path=str(shots / "inhoud-meldingen.png"), full_page=True)
+    ctx.close()
