@@ -13,8 +13,20 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, or_, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -239,6 +251,17 @@ class CaseDesk:
                 select(HandoffCase.id, HandoffCase.closed_at).where(HandoffCase.id.in_(case_ids))
             ).all()
             return {r[0]: r[1] for r in rows}
+
+
+def delete_for_cases(session: Session, case_ids: Any) -> int:
+    """Delete the notes, call-back attempts and areas of these cases (a select of ids) in the
+    caller's transaction; used by 'verwijder mijn gesprek' and the retention purge
+    (``bot.privacy``). Returns the number of rows."""
+    total = 0
+    for table in (InternalNote, CallbackAttempt, CaseArea):
+        stmt = delete(table).where(table.case_id.in_(case_ids))
+        total += session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+    return total
 
 
 def _attempt(row: CallbackAttempt) -> dict:

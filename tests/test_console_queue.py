@@ -144,3 +144,30 @@ def test_queue_views_filters_notes_callbacks_hand_over_and_archive(rasa_server, 
         assert f'data-case="{vraag.id}"' in by_note  # 'belde zelf' is only in the note
         assert me_c.get(f"{BASE}/archief").status_code == 200
     store.close(crisis.id)
+
+
+def test_forget_and_purge_remove_notes_callbacks_and_areas(tmp_path):
+    """'verwijder mijn gesprek' and the retention purge take the work-queue rows with the case."""
+    import time
+
+    from sqlalchemy import create_engine
+
+    from bot import privacy
+    from channels.case_desk import CaseDesk
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'cases.db'}", future=True)
+    cases, desk = CaseStore(engine), CaseDesk(engine)
+    mine = cases.create("weg-1", "bw", "vraag", "samenvatting", "bellen")
+    other = cases.create("blijft-1", "bw", "vraag", "ander", "chat")
+    for case in (mine, other):
+        desk.add_note(case.id, "anna", "notitie")
+        desk.log_callback(case.id, "anna", "gebeld", "")
+        desk.remember_area(case.id, "noord", "amsterdam")
+    counts = privacy.forget("weg-1", engine, channel_stores=[])
+    assert counts["cases"] == 1 and counts["notes"] == 3
+    assert desk.notes(mine.id) == [] and desk.callbacks(mine.id) == []
+    assert desk.areas([mine.id])[mine.id] == (None, None, False)
+    assert len(desk.notes(other.id)) == 1 and len(desk.callbacks(other.id)) == 1
+    purged = privacy.purge_cases(time.time() + 60, engine)
+    assert purged["cases"] == 1 and purged["notes"] == 3
+    assert desk.notes(other.id) == [] and desk.callbacks(other.id) == []
