@@ -1,7 +1,9 @@
 """Staff console (``/webhooks/console/``): a Dutch web page for buurtteam staff inside the Rasa server.
 
-Lookup in regulations and the social map, the handoff inbox (take, read the masked transcript,
-reply, close; shared with the token API in :mod:`channels.staff`) and content health. Staff log
+Lookup in regulations and the social map (:mod:`knowledge.lookup`), the handoff inbox as a work
+queue (views and filters, take, hand over, notes, call-back outcomes, reply, close, archive;
+shared with the token API in :mod:`channels.staff` and :mod:`channels.case_desk`) and the
+content check ("Inhoud nakijken", with errors staff report on a page). Staff log
 in with an account made by ``python -m bot staff add``. Sessions are server-side (cookie HttpOnly,
 SameSite=Strict), every POST carries the session's CSRF token, and failed logins are limited per
 account (lockout) and per client address. Pages are rendered with Jinja2 (autoescape) from
