@@ -45,6 +45,14 @@ def _case_tables():
     return HandoffCase, CaseNote, OutboxMessage
 
 
+def _desk_rows(session, case_ids) -> int:
+    """Internal notes, call-back attempts and areas of these cases (``channels.case_desk``)."""
+    from channels.case_desk import CaseDesk, delete_for_cases  # noqa: PLC0415
+
+    CaseDesk(session.get_bind())  # creates the tables when this database has none yet
+    return delete_for_cases(session, case_ids)
+
+
 def _rows(session, statement) -> int:
     """Run a bulk DELETE without syncing the session (nothing is loaded); return the rowcount."""
     return session.execute(statement.execution_options(synchronize_session=False)).rowcount
@@ -73,6 +81,7 @@ def forget(
     with Session(engine, future=True) as s, s.begin():
         ids = select(HandoffCase.id).where(HandoffCase.sender_id == sender_id)
         counts["notes"] = _rows(s, delete(CaseNote).where(CaseNote.case_id.in_(ids)))
+        counts["notes"] += _desk_rows(s, ids)
         counts["cases"] = _rows(s, delete(HandoffCase).where(HandoffCase.sender_id == sender_id))
         counts["outbox"] = _rows(
             s, delete(OutboxMessage).where(OutboxMessage.sender_id == sender_id)
@@ -130,6 +139,7 @@ def purge_cases(cutoff: float, engine=None) -> dict:
     with Session(engine, future=True) as s, s.begin():
         ids = select(HandoffCase.id).where(last < before)
         notes = _rows(s, delete(CaseNote).where(CaseNote.case_id.in_(ids)))
+        notes += _desk_rows(s, ids)
         cases = _rows(s, delete(HandoffCase).where(last < before))
         outbox = _rows(s, delete(OutboxMessage).where(OutboxMessage.created_at < before))
     return {"cases": cases, "notes": notes, "outbox": outbox}

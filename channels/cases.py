@@ -200,6 +200,27 @@ class CaseStore:
     def take(self, case_id: int, staff: str) -> CaseView:
         return self._transition(case_id, (WAITING,), state=TAKEN, taken_by=staff, taken_at=_now())
 
+    def hand_over(self, case_id: int, from_staff: str, to_staff: str) -> CaseView:
+        """Give a taken case to a colleague; only its current owner can (issue #20 item 3)."""
+        with Session(self.engine, future=True) as s, s.begin():
+            res = s.execute(
+                update(HandoffCase)
+                .where(
+                    HandoffCase.id == case_id,
+                    HandoffCase.state == TAKEN,
+                    HandoffCase.taken_by == from_staff,
+                )
+                .values(taken_by=to_staff[:100])
+            )
+            if res.rowcount != 1:
+                c = s.get(HandoffCase, case_id)
+                if c is None:
+                    raise CaseError("onbekende case")
+                raise CaseError(
+                    f"case is {c.state}" if c.state != TAKEN else "case is van een collega"
+                )
+            return _view(s.get(HandoffCase, case_id))
+
     def close(self, case_id: int) -> CaseView:
         return self._transition(case_id, (WAITING, TAKEN), state=CLOSED, closed_at=_now())
 

@@ -1,7 +1,9 @@
 """Staff console (``/webhooks/console/``): a Dutch web page for buurtteam staff inside the Rasa server.
 
-Lookup in regulations and the social map, the handoff inbox (take, read the masked transcript,
-reply, close; shared with the token API in :mod:`channels.staff`) and content health. Staff log
+Lookup in regulations and the social map (:mod:`knowledge.lookup`), the handoff inbox as a work
+queue (views and filters, take, hand over, notes, call-back outcomes, reply, close, archive;
+shared with the token API in :mod:`channels.staff` and :mod:`channels.case_desk`) and the
+content check ("Inhoud nakijken", with errors staff report on a page). Staff log
 in with an account made by ``python -m bot staff add``. Sessions are server-side (cookie HttpOnly,
 SameSite=Strict), every POST carries the session's CSRF token, and failed logins are limited per
 account (lockout) and per client address. Pages are rendered with Jinja2 (autoescape) from
@@ -30,18 +32,29 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.cases import TAKEN, WAITING, default_store
+from channels.case_desk import (
+    REASON_LABEL,
+    DeskError,
+    Filters,
+    default_desk,
+    matches,
+    reasons_crisis_first,
+)
+from channels.cases import CANCELLED, CLOSED, TAKEN, WAITING, default_store
+from channels.reply_templates import for_staff
 from channels.staff import (
     StaffActionError,
     callback_number,
     case_detail,
     close_case,
+    hand_over_case,
+    log_callback,
     reply_to_case,
     take_case,
 )
 from channels.staff_accounts import AccountStore, SessionView
 from channels.staff_accounts import default_store as default_accounts
-from knowledge import health, misses
+from knowledge import health, lookup, misses, reports
 from knowledge.answers import amount_line, condition_line, datum, resident_fields, staff_fields
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 
@@ -59,7 +72,12 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
-STATE_LABEL = {WAITING: "wacht op medewerker", TAKEN: "in behandeling"}
+STATE_LABEL = {
+    WAITING: "wacht op medewerker",
+    TAKEN: "in behandeling",
+    CLOSED: "gesloten",
+    CANCELLED: "ingetrokken door bewoner",
+}
 
 _env = Environment(
     loader=FileSystemLoader(str(HERE / "templates")),
@@ -68,7 +86,31 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["datum"] = datum
-_env.globals.update(amount_line=amount_line, condition_line=condition_line)
+_env.globals.update(
+    amount_line=amount_line, condition_line=condition_line, reden_label=REASON_LABEL
+)
+
+
+async def with_areas(agent: Any, cases: list[Any]) -> dict[int, str | None]:
+    """case id -> stadsdeel, read once from each conversation's ``stadsdeel`` slot and then
+    remembered (``channels.case_desk``), so a poll does not read every tracker again."""
+    desk = default_desk()
+    known = desk.areas([c.id for c in cases])
+    out: dict[int, str | None] = {}
+    for c in cases:
+        stadsdeel, gemeente, fresh = known[c.id]
+        if not fresh and agent is not None:
+            try:
+                tracker = await agent.tracker_store.retrieve(c.sender_id)
+            except Exception:  # a tracker store hiccup must not break the inbox
+                logger.warning("console: gesprek van case %s niet gelezen", c.id, exc_info=True)
+                tracker = None
+            if tracker is not None:
+                stadsdeel = tracker.get_slot("stadsdeel")
+                gemeente = tracker.get_slot("gemeente")
+            desk.remember_area(c.id, stadsdeel, gemeente)
+        out[c.id] = stadsdeel
+    return out
 
 
 def _secure_cookie() -> bool:
@@ -110,6 +152,14 @@ def b1_text(fields: dict[str, str], responses: dict[str, Any] | None) -> str:
                 pass
         parts.append(fields["samenvatting"] if "uitleg" in name else fields["volgende_stap"])
     return "\n\n".join(parts)
+
+
+def report_state(request: Request) -> dict[str, str]:
+    """What the 'Meld een fout' box says after a report: thanks, or what was wrong."""
+    return {
+        "gemeld": request.args.get("gemeld", ""),
+        "melding_fout": (request.args.get("melding") or "")[:200],
+    }
 
 
 def trusted_proxies() -> set[str]:
@@ -310,17 +360,26 @@ class ConsoleInput(InputChannel):
             }
             if "gemeente" not in request.args:
                 args["gemeente"] = DEFAULT_GEMEENTE
-            hits = []
-            if args["q"]:
-                hits = kb.search(
+            # "schulden in Noord": the place becomes the filter, not a search word (item 5).
+            place = lookup.find_place(kb, args["q"]) if args["q"] else None
+            if place and not args["stadsdeel"] and args["gemeente"] in ("", place.gemeente):
+                args.update(q=place.rest, gemeente=place.gemeente or args["gemeente"])
+                args["stadsdeel"] = place.stadsdeel or ""
+            else:
+                place = None
+            groups = (
+                lookup.lookup(
+                    kb,
                     args["q"],
-                    kind=args["soort"] if args["soort"] in ("regeling", "dienst") else None,
+                    soort=args["soort"] or None,
                     gemeente=args["gemeente"] or None,
                     stadsdeel=args["stadsdeel"] or None,
                     doelgroep=args["doelgroep"] or None,
                     onderwerp=args["onderwerp"] or None,
-                    limit=20,
                 )
+                if args["q"]
+                else []
+            )
             # The same question ranker the assistant answers residents with (staff questions too).
             vragen = (
                 [
@@ -333,21 +392,22 @@ class ConsoleInput(InputChannel):
             )
             opties = health.filter_options(kb.engine)
             case = f"?case={args['case']}" if args["case"].isdigit() else ""
-            results = []
-            for h in hits:
-                if h.kind == "regeling":
-                    url = f"{BASE}/regeling/{quote(h.ref)}{case}"
-                else:
-                    svc = kb.service(h.ref)
-                    org = svc.organisatie_id if svc else h.ref
-                    url = f"{BASE}/organisatie/{quote(org)}{case}#dienst-{quote(h.ref)}"
-                results.append({"hit": h, "url": url})
+
+            def url_of(r: lookup.Result) -> str:
+                if r.kind == "regeling":
+                    return f"{BASE}/regeling/{quote(r.url_id)}{case}"
+                return f"{BASE}/organisatie/{quote(r.url_id)}{case}#dienst-{quote(r.ref)}"
+
             return self._render(
                 request,
                 "zoeken.html",
                 args=args,
-                results=results,
+                groups=groups,
+                url_of=url_of,
+                place=place,
                 vragen=vragen,
+                plain_question_reasons=lookup.plain_question_reasons,
+                tel_href=lookup.tel_href,
                 gemeenten=kb.gemeenten(),
                 stadsdelen=opties["stadsdelen"],
                 doelgroepen=[(d, d.replace("_", " ")) for d in opties["doelgroepen"]],
@@ -370,6 +430,7 @@ class ConsoleInput(InputChannel):
                 f=staff_fields(reg),
                 b1=b1_text(resident_fields(reg), responses),
                 case=case if case.isdigit() else "",
+                **report_state(request),
             )
 
         @bp.route("/organisatie/<org_id:str>", methods=["GET"])
@@ -378,20 +439,53 @@ class ConsoleInput(InputChannel):
             services = self.kb().organisation_services(org_id)
             if not services:
                 return self._render(request, "niet_gevonden.html", 404, wat="organisatie")
-            return self._render(request, "organisatie.html", org=services[0], services=services)
+            return self._render(
+                request,
+                "organisatie.html",
+                org=services[0],
+                services=services,
+                **report_state(request),
+            )
 
         # --- inbox ------------------------------------------------------------------------------
         @bp.route("/inbox", methods=["GET"])
         @logged_in()
         async def inbox_page(request: Request) -> HTTPResponse:
-            return self._render(request, "inbox.html")
+            filters = Filters.from_args({k: request.args.get(k, "") for k in Filters.KEYS})
+            return self._render(
+                request,
+                "inbox.html",
+                filters=filters,
+                stadsdelen=health.filter_options(self.kb().engine)["stadsdelen"],
+                redenen=reasons_crisis_first(c.reden for c in default_store().list()),
+            )
+
+        @bp.route("/archief", methods=["GET"])
+        @logged_in()
+        async def archive_page(request: Request) -> HTTPResponse:
+            q = (request.args.get("q") or "").strip()[:200]
+            cases, total = default_desk().archive(q)
+            closed = default_desk().closed_at([c.id for c in cases])
+            return self._render(
+                request,
+                "archief.html",
+                q=q,
+                cases=cases,
+                total=total,
+                closed=closed,
+                state_label=STATE_LABEL,
+            )
 
         @bp.route("/case/<case_id:int>", methods=["GET"])
         @logged_in()
         async def case_page(request: Request, case_id: int) -> HTTPResponse:
             if default_store().get(case_id) is None:
                 return self._render(request, "niet_gevonden.html", 404, wat="case")
-            return self._render(request, "case.html", case_id=case_id)
+            me = request.ctx.staff.naam
+            collegas = [a["naam"] for a in self.accounts().list() if a["naam"] != me]
+            return self._render(
+                request, "case.html", case_id=case_id, collegas=collegas, templates=for_staff(me)
+            )
 
         def api_case(case: dict) -> dict:
             return {**case, "status": STATE_LABEL.get(case["state"], case["state"])}
@@ -399,8 +493,12 @@ class ConsoleInput(InputChannel):
         @bp.route("/api/cases", methods=["GET"])
         @logged_in(api=True)
         async def api_cases(request: Request) -> HTTPResponse:
-            cases = [api_case(c.public()) for c in default_store().list()]
-            return _headers(response.json(cases))
+            views = default_store().list()
+            areas = await with_areas(getattr(request.app.ctx, "agent", None), views)
+            filters = Filters.from_args({k: request.args.get(k, "") for k in Filters.KEYS})
+            me = request.ctx.staff.naam
+            cases = [api_case({**c.public(), "stadsdeel": areas.get(c.id)}) for c in views]
+            return _headers(response.json([c for c in cases if matches(c, filters, me)]))
 
         @bp.route("/api/cases/<case_id:int>", methods=["GET"])
         @logged_in(api=True)
@@ -409,6 +507,9 @@ class ConsoleInput(InputChannel):
                 detail = await case_detail(request.app.ctx.agent, case_id)
             except StaffActionError as exc:
                 return _headers(response.json({"error": str(exc)}, status=exc.status))
+            desk = default_desk()
+            detail["interne_notities"] = desk.notes(case_id)
+            detail["terugbelpogingen"] = desk.callbacks(case_id)
             return _headers(response.json(api_case(detail)))
 
         async def act(request: Request, action: Callable[[], Awaitable[Any]]) -> HTTPResponse:
@@ -449,23 +550,95 @@ class ConsoleInput(InputChannel):
                 return _headers(response.json({"error": str(exc)}, status=exc.status))
             return _headers(response.json({"telefoon": number}))
 
+        @bp.route("/api/cases/<case_id:int>/notitie", methods=["POST"])
+        @logged_in(api=True)
+        async def api_note(request: Request, case_id: int) -> HTTPResponse:
+            if default_store().get(case_id) is None:
+                return _headers(response.json({"error": "onbekende case"}, status=404))
+            try:
+                note = default_desk().add_note(
+                    case_id, request.ctx.staff.naam, json_body(request).get("tekst")
+                )
+            except DeskError as exc:
+                return _headers(response.json({"error": str(exc)}, status=400))
+            return _headers(response.json(note))
+
+        @bp.route("/api/cases/<case_id:int>/terugbellen", methods=["POST"])
+        @logged_in(api=True)
+        async def api_callback_outcome(request: Request, case_id: int) -> HTTPResponse:
+            body = json_body(request)
+            try:
+                attempt = log_callback(
+                    case_id, request.ctx.staff.naam, body.get("uitkomst"), body.get("toelichting")
+                )
+            except StaffActionError as exc:
+                return _headers(response.json({"error": str(exc)}, status=exc.status))
+            return _headers(response.json(attempt))
+
+        @bp.route("/api/cases/<case_id:int>/overdragen", methods=["POST"])
+        @logged_in(api=True)
+        async def api_hand_over(request: Request, case_id: int) -> HTTPResponse:
+            agent, naam = request.app.ctx.agent, request.ctx.staff.naam
+            aan = json_body(request).get("aan")
+            return await act(request, lambda: hand_over_case(agent, case_id, naam, aan))
+
         @bp.route("/api/cases/<case_id:int>/close", methods=["POST"])
         @logged_in(api=True)
         async def api_close(request: Request, case_id: int) -> HTTPResponse:
             agent = request.app.ctx.agent
             return await act(request, lambda: close_case(agent, case_id))
 
-        # --- content health ---------------------------------------------------------------------
+        # --- content check ("Inhoud nakijken"; was "Gezondheid") -------------------------------
         @bp.route("/gezondheid", methods=["GET"])
+        async def old_health_page(request: Request) -> HTTPResponse:
+            return _headers(response.redirect(f"{BASE}/inhoud", status=301))
+
+        @bp.route("/inhoud", methods=["GET"])
         @logged_in()
-        async def health_page(request: Request) -> HTTPResponse:
+        async def content_page(request: Request) -> HTTPResponse:
             engine = self.kb().engine
             return self._render(
                 request,
-                "gezondheid.html",
+                "inhoud.html",
+                meldingen=reports.open_reports(engine),
                 verouderd=health.stale_entries(engine),
                 zonder_telefoon=health.organisations_without_phone(engine),
                 gemist=misses.top(engine),
+                afgehandeld=request.args.get("afgehandeld", ""),
+            )
+
+        @bp.route("/meld-fout", methods=["POST"])
+        @logged_in()
+        async def report_error(request: Request) -> HTTPResponse:
+            """'Meld een fout' on a regulation or organisation page (issue #20 item 6)."""
+            form = request.form or {}
+            soort, ref = form.get("soort", ""), form.get("ref", "")
+            kb = self.kb()
+            if soort == "regeling":
+                reg = kb.regeling(ref)
+                naam, back = (reg.naam if reg else None), f"{BASE}/regeling/{quote(ref)}"
+            else:
+                services = kb.organisation_services(ref) if soort == "organisatie" else []
+                naam = services[0].organisatie if services else None
+                back = f"{BASE}/organisatie/{quote(ref)}"
+            if naam is None:
+                return self._render(request, "niet_gevonden.html", 404, wat=soort or "pagina")
+            try:
+                reports.record(
+                    kb.engine, soort, ref, naam, form.get("tekst"), request.ctx.staff.naam
+                )
+            except reports.ReportError as exc:
+                return _headers(
+                    response.redirect(f"{back}?melding={quote(str(exc))}#meld-fout", status=303)
+                )
+            return _headers(response.redirect(f"{back}?gemeld=1#meld-fout", status=303))
+
+        @bp.route("/meld-fout/<report_id:int>/afgehandeld", methods=["POST"])
+        @logged_in()
+        async def resolve_report(request: Request, report_id: int) -> HTTPResponse:
+            done = reports.resolve(self.kb().engine, report_id, request.ctx.staff.naam)
+            return _headers(
+                response.redirect(f"{BASE}/inhoud?afgehandeld={'1' if done else '0'}", status=303)
             )
 
         # --- static files -----------------------------------------------------------------------

@@ -154,6 +154,45 @@ def callback_number(case_id: int, staff: str) -> str:
     return number
 
 
+async def hand_over_case(agent: Any, case_id: int, staff: str, colleague: str) -> CaseView:
+    """Give a taken case to a colleague (an existing account); the resident is told who has it
+    now and the hand-over is written to the internal notes (issue #20 item 3)."""
+    from channels.case_desk import default_desk  # noqa: PLC0415
+    from channels.staff_accounts import default_store as accounts  # noqa: PLC0415
+
+    if not isinstance(colleague, str) or colleague == staff:
+        raise StaffActionError(400, "kies een collega")
+    if colleague not in {a["naam"] for a in accounts().list()}:
+        raise StaffActionError(400, "die collega heeft geen account")
+    try:
+        case = default_store().hand_over(case_id, staff, colleague)
+    except CaseError as exc:
+        if "collega" in str(exc):
+            message = "alleen de medewerker die de case heeft, kan hem overdragen"
+            raise StaffActionError(403, message) from exc
+        raise _case_error(exc) from exc
+    default_desk().add_note(case_id, staff, f"Overgedragen door {staff} aan {colleague}")
+    text = texts()["case_handed_over"].replace("{naam}", colleague)
+    await _append(agent, case.sender_id, BotUttered(text, metadata={"staff": True}))
+    await deliver(default_store(), case.channel, case.sender_id, text)
+    return case
+
+
+def log_callback(case_id: int, staff: str, uitkomst: Any, toelichting: Any) -> dict:
+    """Record a call-back attempt; only the staff member who has the case calls (item 3)."""
+    from channels.case_desk import DeskError, default_desk  # noqa: PLC0415
+
+    case = default_store().get(case_id)
+    if case is None:
+        raise StaffActionError(404, "onbekende case")
+    if case.state != TAKEN or case.taken_by != staff:
+        raise StaffActionError(403, "alleen de medewerker die de case heeft, belt terug")
+    try:
+        return default_desk().log_callback(case_id, staff, uitkomst, toelichting)
+    except DeskError as exc:
+        raise StaffActionError(400, str(exc)) from exc
+
+
 async def reply_to_case(agent: Any, case_id: int, text: Any, author: str | None = None) -> str:
     """Send staff's reply to the resident's own channel; returns 'push' or 'outbox'."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:

@@ -223,6 +223,10 @@ class KnowledgeService:
         self._services_cache = (now, views)
         return views
 
+    def services_by_id(self) -> dict[str, ServiceView]:
+        """Every service by id (from the same short cache as :meth:`help_for`)."""
+        return {v.id: v for v in self._all_services()}
+
     def help_for(
         self,
         onderwerp: str,

@@ -98,7 +98,7 @@ def test_unauthenticated_access_is_refused(client):
     r = client.get(f"{BASE}/zoeken", params={"q": "huurtoeslag"})
     assert r.status_code == 302
     assert r.headers["location"].startswith(f"{BASE}/login?next=")
-    for path in ("/inbox", "/gezondheid", "/regeling/huurtoeslag", "/case/1"):
+    for path in ("/inbox", "/inhoud", "/archief", "/regeling/huurtoeslag", "/case/1"):
         assert client.get(BASE + path).status_code == 302
     assert client.get(f"{BASE}/api/cases").status_code == 401
     assert client.get(f"{BASE}/api/cases/1").status_code == 401
@@ -246,7 +246,7 @@ def test_search_misses_from_the_actions_are_masked_and_counted(client, db_url):
     assert "111222333" not in row["vraag"] and "[BSN]" in row["vraag"]
 
     assert login(client, new_account(db_url)).status_code == 303
-    page = html.unescape(client.get(f"{BASE}/gezondheid").text)
+    page = html.unescape(client.get(f"{BASE}/inhoud").text)
     assert f"wat is {word} [BSN]" in page and "111222333" not in page
     for org in health.organisations_without_phone(engine):
         assert org["naam"] in page

@@ -61,7 +61,7 @@
     // Crisis cases come first from the server and say so: a person may be in danger.
     const status = (c.reden === "crisis" ? "Spoed (crisis) · " : "") + c.status;
     return [status, c.samenvatting, c.contact_voorkeur + " · " + channel(c.kanaal),
-      waiting(c.aangemaakt), c.medewerker || "–"];
+      waiting(c.aangemaakt), c.medewerker || "–", c.stadsdeel || "onbekend"];
   }
 
   function markOpened(id) {
@@ -69,16 +69,32 @@
     window.sessionStorage.setItem("bw-opened", JSON.stringify([...opened].slice(-200)));
   }
 
+  // Mine / unassigned / all, stadsdeel and reason: the server filters; the form keeps the URL
+  // in step so a reload or a shared link shows the same queue.
+  const filterForm = document.getElementById("inbox-filters");
+  function filterQuery() {
+    const params = new URLSearchParams();
+    for (const [k, v] of new FormData(filterForm)) if (v && !(k === "weergave" && v === "alle")) params.set(k, v);
+    return params.toString();
+  }
+  if (filterForm) filterForm.addEventListener("change", () => {
+    const q = filterQuery();
+    window.history.replaceState(null, "", base + "/inbox" + (q ? "?" + q : ""));
+    refreshInbox().catch((err) => console.warn(err.message));
+  });
+
   async function refreshInbox() {
-    const cases = await api("/cases");
-    updateBadge(cases);
-    const waitingCount = cases.filter((c) => c.state === "wacht_op_medewerker").length;
+    const q = filterQuery();
+    const cases = await api("/cases" + (q ? "?" + q : ""));
+    const all = q ? await api("/cases") : cases;
+    updateBadge(all);
+    const waitingCount = all.filter((c) => c.state === "wacht_op_medewerker").length;
     document.title = (waitingCount ? "(" + waitingCount + ") " : "") + "Inbox · Bestaanswijzer";
     const tbody = inbox.querySelector("tbody");
     const ids = new Set(cases.map((c) => c.id));
     for (const [id, tr] of rows) if (!ids.has(id)) { tr.remove(); rows.delete(id); }
-    const empty = tbody.querySelector("tr.empty, tr:not([data-case])");
-    if (empty) empty.remove();
+    const loading = tbody.querySelector("tr:not([data-case]):not(.empty)");
+    if (loading) loading.remove();
     const fresh = [];
     let previous = null;
     for (const c of cases) {
@@ -88,7 +104,7 @@
         const link = el("a", { href: base + "/case/" + c.id }, "#" + c.id);
         link.addEventListener("click", () => markOpened(c.id));
         const td = el("td"); td.append(link); tr.append(td);
-        for (let i = 0; i < 5; i++) tr.append(el("td"));
+        for (let i = 0; i < 6; i++) tr.append(el("td"));
         if (!first && !opened.has(c.id)) { tr.classList.add("new"); fresh.push(c.id); }
         rows.set(c.id, tr);
       }
@@ -102,15 +118,51 @@
       if (want !== tr) tbody.insertBefore(tr, want);
       previous = tr;
     }
-    if (!cases.length && !tbody.querySelector("tr.empty")) {
-      const tr = el("tr", { class: "empty" }); tr.append(el("td", { colspan: "6" }, "Geen open gesprekken.")); tbody.append(tr);
-    }
+    const emptyText = q ? "Geen open cases voor deze keuze." : "Geen open gesprekken.";
+    const emptyRow = tbody.querySelector("tr.empty");
+    if (cases.length && emptyRow) emptyRow.remove();
+    if (!cases.length && !emptyRow) {
+      const tr = el("tr", { class: "empty" }); tr.append(el("td", { colspan: "7" }, emptyText)); tbody.append(tr);
+    } else if (emptyRow && emptyRow.textContent !== emptyText) emptyRow.firstChild.textContent = emptyText;
     if (fresh.length) document.getElementById("inbox-status").textContent = "Nieuw: case " + fresh.join(", ");
     first = false;
   }
 
   /* --- case --- */
   const caseBox = document.getElementById("case");
+  let transcriptLoaded = false;
+
+  function announce(text) {
+    const log = document.getElementById("transcript-nieuw");
+    log.append(el("p", {}, text));
+    while (log.children.length > 5) log.firstChild.remove();
+  }
+
+  function noteItem(who, iso, text) {
+    const li = el("li");
+    li.append(el("span", { class: "van" }, who + " · " + when(iso)), document.createTextNode(text));
+    return li;
+  }
+
+  function showNotes(notes) {
+    const list = document.getElementById("interne-notities");
+    if (list.children.length === notes.length) return;  // unchanged: leave the list (and focus) alone
+    list.replaceChildren(...notes.map((n) => noteItem(n.auteur, n.tijd, n.tekst)));
+  }
+
+  // Call-back outcomes ("gebeld / niet bereikt"): the log for everyone, the form for the staff
+  // member who has the case (the server checks that too).
+  function showCallbacks(c, mine) {
+    const attempts = c.terugbelpogingen || [];
+    const wantsCall = c.terugbelnummer || c.contact_voorkeur === "bellen";
+    document.getElementById("terugbel-kaart").hidden = !(wantsCall || attempts.length);
+    document.getElementById("callback-form").hidden = !mine;
+    const list = document.getElementById("terugbelpogingen");
+    if (list.querySelectorAll("li:not(.empty)").length === attempts.length && list.children.length) return;
+    list.replaceChildren(...attempts.map((a) =>
+      noteItem(a.auteur, a.tijd, a.label + (a.toelichting ? ": " + a.toelichting : ""))));
+    if (!attempts.length) list.append(el("li", { class: "empty" }, "Nog niet gebeld."));
+  }
   async function refreshCase() {
     const id = caseBox.dataset.case;
     const c = await api("/cases/" + id);
@@ -123,20 +175,26 @@
     document.getElementById("close").hidden = !open;
     // The call-back number: only for the staff member who took the case (the server checks it
     // and writes who looked at it in the case notes).
+    const mine = c.state === "medewerker" && c.medewerker === caseBox.dataset.me;
     document.getElementById("callback").hidden = !(c.terugbelnummer && c.state === "medewerker");
+    document.getElementById("handover-form").hidden = !mine;
+    showCallbacks(c, mine);
+    showNotes(c.interne_notities || []);
     const form = document.getElementById("reply-form");
     const canReply = c.state === "medewerker";
     for (const f of form.elements) f.disabled = !canReply;
     const list = document.getElementById("transcript");
-    // Only new lines are added (not the whole list again), so a screen reader announces just
-    // those; each line shows its time.
+    // Only new lines are added, each with its time. The transcript itself is not a live region:
+    // every new message after the first load is announced once, on its own, in a separate log.
     const shown = list.children.length;
     for (const l of c.transcript.slice(shown)) {
       const li = el("li", { class: l.van });
       li.append(el("span", { class: "van" }, l.van + (l.tijd ? " · " + l.tijd : "")),
         document.createTextNode(l.tekst));
       list.append(li);
+      if (transcriptLoaded) announce("Nieuw bericht van " + l.van + (l.tijd ? " om " + l.tijd : "") + ": " + l.tekst);
     }
+    transcriptLoaded = true;
     showDelivery(c.bezorging || [], c.wachtrij || []);
     if (!open) document.getElementById("case-status").textContent = "Deze case is " + c.status + ".";
   }
@@ -179,7 +237,10 @@
     const key = "bw-concept-" + caseBox.dataset.case;
     const draft = window.localStorage.getItem(key);
     if (draft) { reply.value = reply.value ? reply.value + "\n\n" + draft : draft; window.localStorage.removeItem(key); }
-    document.getElementById("take").addEventListener("click", () => caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd."));
+    // After taking a case the button disappears: focus moves on to the reply box, not the page top.
+    document.getElementById("take").addEventListener("click", async () => {
+      if (await caseAction("/take", {}, "Je hebt de case aangenomen. De bot is gepauzeerd.")) reply.focus();
+    });
     // Closing needs a second click: the bot takes over again and the case leaves the inbox.
     const closeButton = document.getElementById("close");
     const closeLabel = closeButton.textContent;
@@ -203,6 +264,34 @@
         return "Het nummer staat hieronder. Dat je het bekeek, staat in de notities van de case.";
       });
       if (!ok) out.hidden = true;
+    });
+    document.getElementById("use-template").addEventListener("click", () => {
+      const chosen = document.getElementById("template").value;
+      if (!chosen) { document.getElementById("case-status").textContent = "Kies eerst een standaardtekst."; return; }
+      reply.value = reply.value.trim() ? reply.value.trimEnd() + "\n\n" + chosen : chosen;
+      reply.focus();
+    });
+    const handover = document.getElementById("handover-form");
+    handover.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const to = document.getElementById("handover-to");
+      if (!to) return;
+      await caseAction("/overdragen", { aan: to.value }, "Overgedragen aan " + to.value + ". De bewoner krijgt een bericht.");
+    });
+    const callbackForm = document.getElementById("callback-form");
+    callbackForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const data = new FormData(callbackForm);
+      const ok = await caseAction("/terugbellen", { uitkomst: data.get("uitkomst"), toelichting: data.get("toelichting") },
+        (r) => "Vastgelegd: " + r.label + ".");
+      if (ok) callbackForm.reset();
+    });
+    const noteForm = document.getElementById("note-form");
+    noteForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const note = document.getElementById("note");
+      const ok = await caseAction("/notitie", { tekst: note.value }, "Notitie bewaard. Alleen collega's zien hem.");
+      if (ok) note.value = "";
     });
     document.getElementById("reply-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();

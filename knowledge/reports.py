@@ -1,0 +1,106 @@
+"""Errors staff report on a regulation or organisation page ("Meld een fout", issue #20 item 6).
+
+Collected on the console's content-check page so the content team sees them. The text is masked
+with :func:`nlu.pii.mask` before it is stored (a worker may paste a resident's details by mistake).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base
+
+from nlu.pii import mask
+
+Base = declarative_base()
+KINDS = ("regeling", "organisatie")
+MAX_TEXT = 1000
+_ready: set[str] = set()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class ContentReport(Base):
+    __tablename__ = "content_report"
+    id = Column(Integer, primary_key=True)
+    soort = Column(String(16), nullable=False)
+    ref = Column(String(64), nullable=False, index=True)
+    naam = Column(String(200), nullable=False)
+    tekst = Column(Text, nullable=False)  # masked
+    door = Column(String(100), nullable=False)
+    at = Column(DateTime, nullable=False, default=_now)
+    afgehandeld_at = Column(DateTime)
+    afgehandeld_door = Column(String(100))
+
+
+class ReportError(ValueError):
+    """A report that cannot be stored (no text, unknown kind)."""
+
+
+def _ensure(engine: Engine) -> None:
+    key = str(engine.url)
+    if key not in _ready:
+        Base.metadata.create_all(engine)
+        _ready.add(key)
+
+
+def record(engine: Engine, soort: str, ref: str, naam: str, tekst: object, door: str) -> int:
+    """Store one report (masked); returns its id."""
+    if soort not in KINDS:
+        raise ReportError("onbekende soort")
+    if not isinstance(tekst, str) or not tekst.strip():
+        raise ReportError("Schrijf op wat er niet klopt.")
+    if len(tekst) > MAX_TEXT:
+        raise ReportError(f"Gebruik hoogstens {MAX_TEXT} tekens.")
+    _ensure(engine)
+    with Session(engine, future=True) as s, s.begin():
+        row = ContentReport(
+            soort=soort,
+            ref=ref[:64],
+            naam=naam[:200],
+            tekst=mask(tekst.strip()),
+            door=door[:100],
+        )
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+
+def open_reports(engine: Engine, limit: int = 200) -> list[dict]:
+    """Reports not yet handled, newest first."""
+    _ensure(engine)
+    with Session(engine, future=True) as s:
+        rows = s.execute(
+            select(ContentReport)
+            .where(ContentReport.afgehandeld_at.is_(None))
+            .order_by(ContentReport.id.desc())
+            .limit(limit)
+        ).scalars()
+        return [
+            {
+                "id": r.id,
+                "soort": r.soort,
+                "ref": r.ref,
+                "naam": r.naam,
+                "tekst": r.tekst,
+                "door": r.door,
+                "at": r.at,
+            }
+            for r in rows
+        ]
+
+
+def resolve(engine: Engine, report_id: int, door: str) -> bool:
+    """Mark a report as handled; False when it does not exist or was handled already."""
+    _ensure(engine)
+    with Session(engine, future=True) as s, s.begin():
+        res = s.execute(
+            update(ContentReport)
+            .where(ContentReport.id == report_id, ContentReport.afgehandeld_at.is_(None))
+            .values(afgehandeld_at=_now(), afgehandeld_door=door[:100])
+        )
+        return res.rowcount == 1
