@@ -19,9 +19,16 @@ _EMAIL = re.compile(
 )
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,30}\b")
 _DIGITS9 = re.compile(r"(?<![\d.,])(\d[ .-]?){8}\d(?!\d|[,.]\d)")
-_PHONE = re.compile(r"(?<![\w+])(?:\+31[ -]?(?:\(0\))?|0031[ -]?|0)(?:[ -]?\d){9}(?!\d)")
+# 0800 and 0900 numbers are helplines and companies, never a person's own number: they stay
+# readable ("bel 0800-0113 (24/7)" was masked in the transcripts staff read).
+_SERVICE = r"(?!0[89]00)"
+_PHONE = re.compile(
+    rf"(?<![\w+]){_SERVICE}(?:\+31[ -]?(?:\(0\))?|0031[ -]?|0)(?:[ -]?\d){{9}}(?!\d)"
+)
 # Other ways people write a Dutch number: 06.12.34.56.78, (06) 12345678, (020) 123 45 67.
-_PHONE_OTHER = re.compile(r"(?<![\w+])(?:\(0\d{1,3}\)|0\d)(?:[ .()-]{0,2}\d){8,9}(?!\d)")
+_PHONE_OTHER = re.compile(
+    rf"(?<![\w+]){_SERVICE}(?:\(0\d{{1,3}}\)|0\d)(?:[ .()-]{{0,2}}\d){{8,9}}(?!\d)"
+)
 # Every pattern below is bounded: linear time on any input (issue #19 item 2).
 _POSTCODE = re.compile(
     r"\b[1-9]\d{3}[ ]?(?!(?:en|de|in|op|te|is|al|na|om|of|ik|je|ze|we|zo|nu|er|eu|ct|pm|am|kg|km|cm|mm|jr)\b)"

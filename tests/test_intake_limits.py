@@ -113,3 +113,15 @@ def test_a_shared_password_gets_a_warning_and_is_not_echoed(channel_server):
     texts = " ".join(m.get("text", "") for m in r.json())
     assert "deel nooit je wachtwoord" in texts.lower()
     assert "Kat1234" not in texts
+
+
+def test_helpline_numbers_stay_readable_and_own_numbers_are_masked():
+    """0800 and 0900 numbers are helplines and companies, never a person's own number: the bot's
+    crisis text 'bel 0800-0113 (24/7, gratis)' was shown to staff as 'bel [TELEFOON]/7'."""
+    line = "bel 113 (24/7, gratis en anoniem), bel 0800-0113 (24/7, gratis en anoniem)"
+    assert pii.mask(line) == line
+    assert pii.mask("Veilig Thuis 0800-2000 of het Juridisch Loket 0900-8020") == (
+        "Veilig Thuis 0800-2000 of het Juridisch Loket 0900-8020"
+    )
+    assert pii.mask("bel me op 020-1234567") == "bel me op [TELEFOON]"
+    assert pii.mask("+31 6 12345678") == "[TELEFOON]"
