@@ -41,6 +41,30 @@ def age_verdict(reg: RegelingView, age: int) -> str:
     return f"je leeftijd past bij {reg.naam}. {texts} De andere voorwaarden blijven gelden."
 
 
+#: Characters of conditions in a resident's first reply: with the intro it stays under 600, the
+#: length a phone shows without scrolling far (issue #15). Staff get every condition.
+CONDITIONS_BUDGET = 480
+
+
+def fit_in_first_reply(lines: list[str], budget: int = CONDITIONS_BUDGET) -> list[str]:
+    """The first conditions that fit the budget (at least one), and a line saying how many more
+    there are and where they stand."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if kept and used + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    rest = len(lines) - len(kept)
+    if rest:
+        word = "voorwaarde" if rest == 1 else "voorwaarden"
+        kept.append(
+            f"• Er {'is' if rest == 1 else 'zijn'} nog {rest} {word}: die staan op de bronpagina."
+        )
+    return kept
+
+
 class ActionRegelingRecht(RegelingAnswer, Action):
     """'heb ik recht op huurtoeslag?': the conditions we know, and an honest 'geen beslissing'."""
 
@@ -59,6 +83,8 @@ class ActionRegelingRecht(RegelingAnswer, Action):
             dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
             return
         lines = [f"• {condition_line(c)}" for c in reg.voorwaarden] or [f"• {reg.voor_wie}"]
+        if tracker.get_slot("modus") != "medewerker":
+            lines = fit_in_first_reply(lines)
         dispatcher.utter_message(
             response="utter_regeling_recht_intro", naam=reg.naam, voorwaarden="\n".join(lines)
         )

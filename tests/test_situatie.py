@@ -72,3 +72,14 @@ def test_several_questions_in_one_message_are_split(text, parts):
     from knowledge.faq import split_questions
 
     assert len(split_questions(text)) == parts
+
+
+def test_conditions_fit_the_first_reply_and_say_how_many_more():
+    from actions.gesprek import fit_in_first_reply
+
+    lines = [f"• voorwaarde {i} " + "x" * 100 for i in range(8)]
+    kept = fit_in_first_reply(lines, budget=480)
+    assert sum(len(line) + 1 for line in kept[:-1]) <= 480
+    assert kept[-1].startswith("• Er zijn nog ") and str(8 - (len(kept) - 1)) in kept[-1]
+    assert fit_in_first_reply(lines[:2], budget=480) == lines[:2]  # short lists stay whole
+    assert len(fit_in_first_reply(["• " + "y" * 900], budget=480)) == 1  # one long one is kept
