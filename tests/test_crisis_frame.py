@@ -192,3 +192,20 @@ def test_a_sentence_out_of_its_story_counts_less_than_the_whole_message(monkeypa
     whole_crisis = 1.0 - whole[m.classes.index(crisis_model.NONE)]
     assert raw > whole_crisis  # the sentence alone worries the model more than the story
     assert trusted == pytest.approx(max(whole_crisis, (raw - 0.3) / 0.7), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "text,categorie",
+    [
+        ("er is niets meer te eten en het geld is op", "geen_eten_vandaag"),
+        ("de aanzegging tot ontruiming is binnen, ze komen vrijdag", "uitzetting_acuut"),
+        ("de ontruiming staat op woensdag en ik heb niks geregeld", "uitzetting_acuut"),
+    ],
+)
+def test_practical_emergencies_said_with_a_day_are_foreseen_phrases(text, categorie):
+    """A pattern, not the model's mood: these must hold whatever the model learns."""
+    from nlu.crisis import pattern_hits
+
+    assert categorie in pattern_hits(text)
+    signal = detect(text)
+    assert signal is not None and categorie in (signal.categorie, *signal.ook)
