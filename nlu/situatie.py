@@ -40,6 +40,11 @@ _RENT = (
     re.compile(rf"\b(huur|rent)\D{{0,20}}?{_NUM}"),
     re.compile(rf"(){_NUM}\D{{0,10}}(huur|rent)\b"),
 )
+# An amount followed by these words is a debt, a fine or a repayment, not a month's income or rent.
+_NOT_MONTHLY = re.compile(
+    r"(?:,\d{1,2})?\s*(?:euro\s*|eur\s*)?(?:aan\s+|aan\s+de\s+)?"
+    r"(?:schuld|schulden|achterstand|boete|terug|huurachterstand|lening|per jaar|bruto per jaar)"
+)
 _NO_RENT = re.compile(
     r"\b(woon (nog )?bij (mijn|m n) (ouders|moeder|vader|oma)|koophuis|eigen huis)\b"
 )
@@ -65,7 +70,9 @@ def _cents(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
     """The amount the first pattern that matches names, in eurocent; plausible monthly amounts
     only (a yearly income or a debt is not a month's income)."""
     for rx in patterns:
-        if m := rx.search(text):
+        for m in rx.finditer(text):
+            if _NOT_MONTHLY.match(text, m.end(2)):
+                continue  # "2000 euro schuld", "400 terugbetalen": not what comes in or goes out
             euros = int(m.group(2).replace(".", ""))
             return euros * 100 if 50 <= euros <= 20_000 else None
     return None

@@ -83,3 +83,10 @@ def test_conditions_fit_the_first_reply_and_say_how_many_more():
     assert kept[-1].startswith("• Er zijn nog ") and str(8 - (len(kept) - 1)) in kept[-1]
     assert fit_in_first_reply(lines[:2], budget=480) == lines[:2]  # short lists stay whole
     assert len(fit_in_first_reply(["• " + "y" * 900], budget=480)) == 1  # one long one is kept
+
+
+def test_a_debt_or_a_repayment_is_no_monthly_income_or_rent():
+    f = facts_from_text("ik zit in de bijstand en heb 2000 euro schuld, wat kan ik nog aanvragen?")
+    assert f.inkomen_maand is None
+    g = facts_from_text("mijn huur is 700 en ik heb 3000 huurachterstand")
+    assert g.huur_maand == 70_000
