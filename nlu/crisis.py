@@ -94,7 +94,7 @@ class _Evidence:
     patterns: dict[str, str]
     score: float
     learned: dict[str, float]
-    judged: bool = True  # False when the text is too short for the model (under two words)
+    judged: bool = True  # False when the text is too short for the model (MIN_WORDS)
 
 
 def _evidence(text: str) -> _Evidence:
