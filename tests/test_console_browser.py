@@ -22,6 +22,7 @@ from channels.console import BASE
 from channels.staff import RESUME_TEXT
 from channels.staff_accounts import AccountStore
 from knowledge.db import get_engine
+from tests.fakes.payloads import letters
 
 CHROMIUM = Path(os.environ.get("BW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -78,7 +79,7 @@ def hand_off(rest: httpx.Client, sender: str) -> int:
 
 def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, browser, shots):
     base, _ = rasa_server
-    naam = f"sanne-{uuid.uuid4().hex[:6]}"
+    naam = f"sanne-{letters()}"
     AccountStore(get_engine(db_url)).add(naam, PASSWORD)
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="nl-NL")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
@@ -180,7 +181,7 @@ def test_staff_take_a_case_and_reply_reaches_the_resident(rasa_server, db_url, b
 @pytest.mark.parametrize("width", [375, 390])
 def test_console_fits_a_phone_screen(rasa_server, db_url, browser, shots, width):
     base, _ = rasa_server
-    naam = f"mobiel-{uuid.uuid4().hex[:6]}"
+    naam = f"mobiel-{letters()}"
     AccountStore(get_engine(db_url)).add(naam, PASSWORD)
     context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
     page = context.new_page()

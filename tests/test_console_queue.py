@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 
 import httpx
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from channels.case_desk import Filters, matches, reasons_crisis_first
 from channels.cases import CaseStore
 from channels.console import BASE
 from knowledge.db import get_engine
+from tests.fakes.payloads import letters
 from tests.test_console_http import login, new_account, session_csrf
 
 
@@ -48,7 +48,7 @@ def test_filters_are_pure_and_crisis_comes_first():
 def test_queue_views_filters_notes_callbacks_hand_over_and_archive(rasa_server, db_url):
     base, token = rasa_server
     store = CaseStore(get_engine(db_url))
-    word = f"wrtq{uuid.uuid4().hex[:6]}"
+    word = f"wrtq{letters()}"
     crisis_sender, other_sender = f"q-crisis-{word}", f"q-vraag-{word}"
     crisis = store.create(crisis_sender, "bw", "crisis", f"{word} ik ben bang", "chat")
     vraag = store.create(other_sender, "bw", "vraag", f"{word} huur te hoog", "bellen", None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 
 import httpx
 from sqlalchemy import text
 
 from channels.console import BASE
 from knowledge.db import get_engine
+from tests.fakes.payloads import letters
 from tests.test_console_http import login, new_account, session_csrf
 
 
@@ -27,7 +27,7 @@ def test_report_an_error_and_see_it_in_the_content_check(rasa_server, db_url, kb
             page = c.get(BASE + path).text
             assert 'id="meld-fout"' in page and "Meld een fout" in page, path
 
-        word = f"fout{uuid.uuid4().hex[:6]}"
+        word = f"fout{letters()}"
         report = {
             "csrf": csrf,
             "soort": "regeling",

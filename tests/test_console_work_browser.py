@@ -17,6 +17,7 @@ from channels.cases import CaseStore
 from channels.console import BASE
 from channels.staff_accounts import AccountStore
 from knowledge.db import get_engine
+from tests.fakes.payloads import letters
 from tests.test_console_browser import PASSWORD, browser, expect, say, shots  # noqa: F401
 
 
@@ -44,11 +45,11 @@ def log_in(browser_, base: str, naam: str, **context_args):  # noqa: F811
 
 def test_work_queue_from_callback_to_archive(rasa_server, db_url, browser, shots):  # noqa: F811
     base, _ = rasa_server
-    me, colleague = (f"{n}-{uuid.uuid4().hex[:6]}" for n in ("anna", "piet"))
+    me, colleague = (f"{n}-{letters()}" for n in ("anna", "piet"))
     accounts = AccountStore(get_engine(db_url))
     accounts.add(me, PASSWORD)
     accounts.add(colleague, PASSWORD)
-    word = f"kz{uuid.uuid4().hex[:6]}"
+    word = f"kz{letters()}"
     sender = f"werk-{word}"
     ctx, page = log_in(browser, base, me, viewport={"width": 1280, "height": 860})
     page.goto(f"{base}{BASE}/inbox")
@@ -134,7 +135,7 @@ def test_work_queue_from_callback_to_archive(rasa_server, db_url, browser, shots
 
 def test_reply_box_stays_in_sight_on_a_phone(rasa_server, db_url, browser, shots):  # noqa: F811
     base, _ = rasa_server
-    naam = f"tel-{uuid.uuid4().hex[:6]}"
+    naam = f"tel-{letters()}"
     AccountStore(get_engine(db_url)).add(naam, PASSWORD)
     sender = f"lang-{uuid.uuid4().hex[:8]}"
     with httpx.Client(base_url=base, timeout=90) as rest:
@@ -164,7 +165,7 @@ def test_lookup_with_a_stadsdeel_filter(rasa_server, db_url, browser, shots):  #
     """Issue #20 item 5 in Chromium, at phone size: the filter is real, the results are
     grouped with tel: links and plain reasons, and the filters leave room for results."""
     base, _ = rasa_server
-    naam = f"zoek-{uuid.uuid4().hex[:6]}"
+    naam = f"zoek-{letters()}"
     AccountStore(get_engine(db_url)).add(naam, PASSWORD)
     ctx, page = log_in(browser, base, naam, viewport={"width": 390, "height": 740}, is_mobile=True)
     page.get_by_label("Zoekvraag").fill("ontmoeting")
@@ -202,7 +203,7 @@ def test_report_an_error_reaches_the_content_check(rasa_server, db_url, browser,
     """Issue #20 item 6 in Chromium: 'Meld een fout' on an organisation page appears on
     'Inhoud nakijken'."""
     base, _ = rasa_server
-    naam = f"meld-{uuid.uuid4().hex[:6]}"
+    naam = f"meld-{letters()}"
     AccountStore(get_engine(db_url)).add(naam, PASSWORD)
     ctx, page = log_in(browser, base, naam, viewport={"width": 1280, "height": 860})
     page.get_by_label("Zoekvraag").fill("kwijtschelding")
