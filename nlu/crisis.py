@@ -75,16 +75,19 @@ def pattern_hits(text: str) -> dict[str, str]:
     return hits
 
 
-def model_hits(text: str) -> tuple[float, dict[str, float]]:
-    """The model's crisis score and the categories it names (empty below the doubt threshold)."""
+def model_hits(text: str) -> tuple[float, dict[str, float], bool]:
+    """The model's crisis score, the categories it names (empty below the doubt threshold), and
+    whether it read the text at all (a text under MIN_WORDS gets only ``crisis: 0.0``)."""
     from nlu.crisis_model import model  # noqa: PLC0415 - loads the fitted arrays once
 
     scores = model().scores(text[:MAX_CHARS])
     crisis = scores.pop("crisis")
+    judged = bool(scores)  # per-category scores exist only for a text the model scored
     if crisis < DOUBT:
-        return crisis, {}
+        return crisis, {}, judged
     lead = max(scores, key=scores.__getitem__)
-    return crisis, {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
+    learned = {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
+    return crisis, learned, judged
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,8 @@ class _Evidence:
 
 
 def _evidence(text: str) -> _Evidence:
-    score, learned = model_hits(text)
-    return _Evidence(pattern_hits(text), score, learned, bool(crisis_model.windows(text)))
+    score, learned, judged = model_hits(text)
+    return _Evidence(pattern_hits(text), score, learned, judged)
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
