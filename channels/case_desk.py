@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from channels.cases import CANCELLED, CLOSED, TAKEN, WAITING, Base, CaseView, HandoffCase, _view
 from knowledge.db import get_engine
+from knowledge.db import utc_now as _now
 from nlu.pii import mask
 
 MAX_NOTE = 2000
@@ -45,10 +46,6 @@ REASON_LABEL = {
     "niet_begrepen": "Bot begreep het niet",
 }
 UNKNOWN_AREA = "onbekend"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -17,15 +17,12 @@ from sqlalchemy.orm import Session, declarative_base
 
 from channels.crypto import decrypt, encrypt
 from knowledge.db import get_engine
+from knowledge.db import utc_now as _now
 
 Base = declarative_base()
 
 WAITING, TAKEN, CLOSED, CANCELLED = "wacht_op_medewerker", "medewerker", "gesloten", "geannuleerd"
 OPEN_STATES = (WAITING, TAKEN)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class HandoffCase(Base):

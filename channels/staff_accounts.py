@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 from knowledge.db import get_engine
+from knowledge.db import utc_now as _now
 
 Base = declarative_base()
 
@@ -31,10 +32,6 @@ LOCK_MINUTES = 15
 SESSION_HOURS = 10
 IDLE_MINUTES = 120
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def hash_password(password: str) -> str:

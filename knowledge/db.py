@@ -5,6 +5,7 @@ SQLite is the embedded default; set ``BW_DATABASE_URL`` for PostgreSQL when scal
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC without tzinfo: how every table of ours stores a moment (SQLite keeps no zone)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 #: Files our processes create (databases, logs, secrets) are readable by their owner only, and

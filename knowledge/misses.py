@@ -16,16 +16,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
+from knowledge.db import utc_now as _now
 from nlu.pii import mask
 
 logger = logging.getLogger(__name__)
 Base = declarative_base()
 MAX_QUERY = 200
 _ready: set[str] = set()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class SearchMiss(Base):

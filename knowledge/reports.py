@@ -6,22 +6,17 @@ with :func:`nlu.pii.mask` before it is stored (a worker may paste a resident's d
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
+from knowledge.db import utc_now as _now
 from nlu.pii import mask
 
 Base = declarative_base()
 KINDS = ("regeling", "organisatie")
 MAX_TEXT = 1000
 _ready: set[str] = set()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class ContentReport(Base):
