@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.text import normalize_text
+from nlu.crisis_model import normalize as normalize_all_scripts
 
 FRAME_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_kader.yml"
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+|,\s+(?=(?:maar|nu|inmiddels|gelukkig|but|now)\b)")
@@ -41,11 +42,14 @@ def _lists() -> dict[str, re.Pattern[str]]:
 
 
 def has(key: str, text: str) -> bool:
-    """Whether the message shows this frame's words (``grap_emoji`` on the text as typed)."""
+    """Whether the message shows this frame's words (``grap_emoji`` on the text as typed). The
+    words are looked for in the Dutch normalisation and in one that keeps every script (Turkish
+    dotless i, Polish l, Arabic), so "şimdi iyiyim" and "teraz jest dobrze" are read too."""
     lists = _lists()
     if key == "grap_emoji":
         return bool(lists[key].search(text))
-    return bool(lists[key].search(normalize_text(text)))
+    rx = lists[key]
+    return bool(rx.search(normalize_text(text)) or rx.search(normalize_all_scripts(text)))
 
 
 def is_joke(text: str) -> bool:

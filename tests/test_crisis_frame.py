@@ -209,3 +209,51 @@ def test_practical_emergencies_said_with_a_day_are_foreseen_phrases(text, catego
     assert categorie in pattern_hits(text)
     signal = detect(text)
     assert signal is not None and categorie in (signal.categorie, *signal.ook)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Turkish, Polish and Arabizi: the frame words are read in every script
+        "iki yıl önce intihar etmeyi düşündüm, ama şimdi iyiyim. kira yardımı nasıl alırım?",
+        "rok temu chciałam się zabić, teraz jest dobrze. jak dostać dodatek mieszkaniowy?",
+        "hadi 3 snin rajli kan kaydrbni bzaf, walakin daba ana mzyana. kifach ndir toeslag?",
+        "ik ben in het verleden opgenomen geweest na een poging tot zelfdoding. ik ben er goed uitgekomen. kan ik met een uitkering studeren?",
+    ],
+)
+def test_past_and_over_is_read_in_other_languages_and_wordings(text):
+    assert crisis_frame.is_past_and_over(text), text
+    signal = detect(text)
+    assert signal is None or signal.informatie, signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wij organiseren in het buurthuis een informatieavond over schulden en huiselijk geweld. wie kan er komen spreken?",
+        "ik maak een lijstje met hulplijnen voor de bewoners van ons complex. wat is het nummer bij zelfmoordgedachten?",
+        "voor mijn opleiding schrijf ik een casus over een moeder die mishandeld wordt. welke hulplijn hoort daarbij?",
+        "what would you answer if someone writes that they want to end their life? I want to recommend this chat to my clients",
+        "We are making a leaflet for our community centre: what is the number for domestic violence?",
+    ],
+)
+def test_work_and_community_questions_get_the_lines_as_information(text):
+    assert crisis_frame.is_information(text), text
+    signal = detect(text)
+    assert signal is None or (signal.informatie and not signal.zeker), signal
+
+
+def test_a_figure_of_speech_is_no_crisis_but_shame_next_to_despair_still_is():
+    text = "schulden zijn de dood in de pot, zei mijn opa altijd. hoe begin ik met aflossen?"
+    assert crisis_frame.is_figure_of_speech(text)
+    assert detect(text) is None
+    # "ik schaam me dood" is deliberately not a figure of speech: it sits next to real despair
+    signal = detect(
+        "ik schaam me dood tegenover mijn kinderen en denk dat ze beter af zijn zonder mij"
+    )
+    assert signal is not None and signal.categorie == "suicide", signal
+
+
+def test_a_language_lesson_is_not_work_when_someone_is_kept_from_it():
+    signal = detect("ik mag van mijn man niet naar de taalles en gisteren sloeg hij me")
+    assert signal is not None and not signal.informatie and signal.categorie == "geweld", signal
