@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.faq import topic_words
 from knowledge.models import Gemeente
+from knowledge.register import speaks_staff
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 from knowledge.text import normalize_text
 from knowledge.views import RegelingView
@@ -28,6 +29,12 @@ def last_text(tracker: Tracker) -> str:
     """The text of the latest user message ('' for button payloads like /intent)."""
     text = tracker.latest_message.get("text") or ""
     return "" if text.startswith("/") else text
+
+
+def staff_view(tracker: Tracker) -> bool:
+    """Staff answers for this message: staff mode is on, or the message itself is written in
+    staff register ("gehuwdennorm Pw, welk artikel?", "mijn cliënt ...")."""
+    return tracker.get_slot("modus") == "medewerker" or speaks_staff(last_text(tracker))
 
 
 def entity(tracker: Tracker, name: str) -> object | None:

@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, find_place, gemeente, kb, last_text
+from actions.common import entity, find_place, gemeente, kb, last_text, staff_view
 from actions.kennis import answer_first, answer_from_content
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
@@ -83,7 +83,7 @@ class ActionRegelingRecht(RegelingAnswer, Action):
             dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
             return
         lines = [f"• {condition_line(c)}" for c in reg.voorwaarden] or [f"• {reg.voor_wie}"]
-        if tracker.get_slot("modus") != "medewerker":
+        if not staff_view(tracker):
             lines = fit_in_first_reply(lines)
         dispatcher.utter_message(
             response="utter_regeling_recht_intro", naam=reg.naam, voorwaarden="\n".join(lines)

@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import find_place, gemeente, kb, last_text
+from actions.common import find_place, gemeente, kb, last_text, staff_view
 from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge.answers import datum, service_block
@@ -124,7 +124,7 @@ def ranked_questions(
         named=named,
         focus=in_focus(tracker),
         gemeente=gemeente(tracker),
-        staff=tracker.get_slot("modus") == "medewerker",
+        staff=staff_view(tracker),
         limit=limit,
     )
 
@@ -220,7 +220,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
             text[start:end],
             named=named,
             gemeente=gemeente(tracker),
-            staff=tracker.get_slot("modus") == "medewerker",
+            staff=staff_view(tracker),
             limit=1,
         )
         if (

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb, last_text, regeling_in_focus
+from actions.common import gemeente, kb, last_text, regeling_in_focus, staff_view
 from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
@@ -47,7 +47,7 @@ class RegelingAnswer:
         # the message asks more than that ("mag ik mijn auto houden in de bijstand"). In staff mode
         # the complete card answers, unless a staff question fits.
         if asks_more_than_the_name(tracker):
-            staff = tracker.get_slot("modus") == "medewerker"
+            staff = staff_view(tracker)
             answered = answer_first(dispatcher, tracker, staff_only=staff)
             if answered is not None:
                 return answered
@@ -70,7 +70,7 @@ class ActionRegelingUitleg(RegelingAnswer, Action):
         return "action_regeling_uitleg"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
-        if tracker.get_slot("modus") == "medewerker":
+        if staff_view(tracker):
             dispatcher.utter_message(response="utter_regeling_staff", **staff_fields(reg))
             return
         fields = resident_fields(reg)

@@ -61,11 +61,12 @@ def _telling_texts(events: list[dict[str, Any]]) -> list[str]:
 
 def writes_english(tracker: Tracker) -> bool:
     """True when the resident writes in English: the latest message that tells the language is
-    English (the offline detector in ``nlu/language.py``)."""
-    from nlu.language import other_language  # noqa: PLC0415 - loads lingua on first use
+    English before any other language, Dutch included (the offline detector in
+    ``nlu/language.py``)."""
+    from nlu.language import leads  # noqa: PLC0415 - loads lingua on first use
 
     texts = _telling_texts(list(tracker.events or []))
     latest = (tracker.latest_message or {}).get("text") or ""
     if not texts and len(latest.split()) >= MIN_WORDS and not latest.startswith("/"):
         texts = [latest]  # a tracker without the user event (tests, a single message)
-    return bool(texts) and other_language(without_names(texts[0])) == "en"
+    return bool(texts) and leads(without_names(texts[0]), "en")

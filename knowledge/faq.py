@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from knowledge import glossary
 from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Vraag
-from knowledge.text import STOPWORDS, lemma, normalize_text
+from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
 
 #: Lift for questions of a record the message names, and the drop for other named-kind records.
 NAMED_BONUS = 0.2
@@ -92,14 +92,19 @@ class VraagHit:
     reasons: list[str] = field(default_factory=list)
 
 
-def _prepare(text: str) -> str:
-    """Normalised words plus the lemma of each word that has a different lemma."""
+def _prepare(text: str, vocab: frozenset[str] = frozenset()) -> str:
+    """Normalised words plus the lemma of each word that has a different lemma, and, for a word
+    the content never uses, its parts when they are words of the content ("gehuwdennorm" ->
+    "gehuwden norm"). Known words stay whole: split, "toeslagpartner" would meet every question
+    about any toeslag."""
     out: list[str] = []
     for w in normalize_text(text).split():
         out.append(w)
         lem = lemma(w)
         if lem != w:
             out.append(lem)
+        if vocab and w not in vocab and lem not in vocab and (parts := split_compound(w, vocab)):
+            out.extend(parts)
     return " ".join(out)
 
 
@@ -188,6 +193,14 @@ class QuestionIndex:
         owner: list[int] = []
         self._topic: list[tuple[set[str], set[str]]] = []
         self._record_words: list[set[str]] = []
+        self._vocab = frozenset(
+            form
+            for way_list in ways
+            for way in way_list
+            for w in normalize_text(way).split()
+            if len(w) >= 3
+            for form in (w, lemma(w))
+        )
         for i, v in enumerate(self.vragen):
             words: set[str] = topic_words(" ".join([v.record_naam, *names.get(v.record_id, [])]))
             self._record_words.append(set(words))
@@ -248,7 +261,7 @@ class QuestionIndex:
         if not self.vragen:
             return best
         parts = [text, *sentences(text)] if len(text.split()) > 12 else [text]
-        prepared = [_prepare(p) for p in parts]
+        prepared = [_prepare(p, self._vocab) for p in parts]
         w = (self._wm @ self._words.transform(prepared).T).toarray()
         c = (self._cm @ self._chars.transform(prepared).T).toarray()
         per_way = (0.5 * w + 0.5 * c).max(axis=1)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Service
-from knowledge.text import STOPWORDS, lemma, normalize_text
+from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
 
 TABLE = "search_fts"
 _COLUMNS = "kind, ref, gemeente, onderwerpen, doelgroepen, stadsdelen, naam, synoniemen, tekst"
@@ -64,26 +64,6 @@ def create_index_table(engine: Engine) -> None:
             )
 
 
-def _split_compound(word: str, vocab: set[str]) -> list[str] | None:
-    """Split a Dutch compound into two known words, allowing a linking s/e/en."""
-    if len(word) < 7:
-        return None
-    for i in range(len(word) - 3, 3, -1):
-        left, right = word[:i], word[i:]
-        right_forms = {right, lemma(right)}
-        if not right_forms & vocab:
-            continue
-        for cand in (
-            left,
-            left[:-1] if left.endswith("s") else None,
-            left[:-2] if left.endswith("en") else None,
-            left[:-1] if left.endswith("e") else None,
-        ):
-            if cand and len(cand) >= 3 and cand in vocab:
-                return [cand, right if right in vocab else lemma(right)]
-    return None
-
-
 def _expand_words(words: list[str], vocab: set[str] | None = None) -> list[str]:
     """Index-side expansion: each word plus its lemma and, when known, its compound parts."""
     out: list[str] = []
@@ -93,7 +73,7 @@ def _expand_words(words: list[str], vocab: set[str] | None = None) -> list[str]:
         if lem != w:
             out.append(lem)
         if vocab is not None:
-            parts = _split_compound(w, vocab)
+            parts = split_compound(w, vocab)
             if parts:
                 out.extend(parts)
     return out
@@ -252,7 +232,7 @@ class SearchIndex:
                 forms.append(lem)
             note = None
             if not any(f in self.vocab or self._has_prefix(f) for f in forms):
-                parts = _split_compound(w, self.vocab)
+                parts = split_compound(w, self.vocab)
                 if parts:
                     forms = parts
                     note = f"samengesteld woord: {w} = {' + '.join(parts)}"

@@ -146,3 +146,23 @@ STOPWORDS: frozenset[str] = frozenset(
     uitleg uitleggen vertel weet weten precies eigenlijk hallo hoi hey help please pls oke even
     is het er the a an what is how do i can""".split()
 )
+
+
+def split_compound(word: str, vocab: set[str] | frozenset[str]) -> list[str] | None:
+    """Split a Dutch compound into two known words, allowing a linking s/e/en."""
+    if len(word) < 7:
+        return None
+    for i in range(len(word) - 3, 3, -1):
+        left, right = word[:i], word[i:]
+        right_forms = {right, lemma(right)}
+        if not right_forms & vocab:
+            continue
+        for cand in (
+            left,
+            left[:-1] if left.endswith("s") else None,
+            left[:-2] if left.endswith("en") else None,
+            left[:-1] if left.endswith("e") else None,
+        ):
+            if cand and len(cand) >= 3 and cand in vocab:
+                return [cand, right if right in vocab else lemma(right)]
+    return None

@@ -68,11 +68,18 @@ C = 20.0
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _LATIN_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "’": "'", "‘": "'"})
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# "hij is 31", "ik ben 45 jaar", "mijn zoon is 19": a statement of someone's age, a follow-up
-# in a conversation about a regulation. Like a one-word form answer, only the patterns judge it.
+# "hij is 31", "ik ben 45 jaar", "mijn zoon is 19", "en voor zijn zus van 13": a statement of
+# someone's age, a follow-up in a conversation about a regulation. Like a one-word form answer,
+# only the patterns judge it.
 _AGE_STATEMENT = re.compile(
     r"^(?:hij|zij|ze|die|ik|mijn \w+|he|she) (?:is|ben|wordt|word|was|is nu|is al) \d{1,3}"
     r"(?: jaar(?: oud)?| years?(?: old)?)?$"
+    # "en voor zijn zus van 13?", "met 2 kinderen van 4 en 7": who a question is about
+    r"|^(?:en |maar |ook |of )?(?:voor |met |over |and for |and )?"
+    r"(?:mijn|zijn|haar|onze|ons|hun|de|het|een|my|his|her|our|\d) (?:\w+ )?"
+    r"(?:zoon|dochter|kind|kindje|kinderen|zus|zusje|broer|broertje|baby|tiener|jongen|meisje|"
+    r"son|daughter|child|children|kids?) (?:van|is|wordt|of|aged?) \d{1,2}"
+    r"(?: (?:en|and) \d{1,2})?(?: jaar(?: oud)?| years?(?: old)?)?$"
 )
 _SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\s+(?:maar|but|en toen|and then)\s+")
 

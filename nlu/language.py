@@ -54,3 +54,21 @@ def other_language(text: str) -> str | None:
             return "pap" if len(words) >= 2 else "en"
         return code
     return None
+
+
+def leads(text: str, code: str) -> bool:
+    """True when ``code`` is the most likely language of the message, ahead of Dutch too.
+
+    To answer a whole conversation in English the message must be English first: "en met
+    partner?" is Dutch that lingua finds nearly as English (0.39 / 0.31), which is enough to add
+    a crisis line in English (``other_language``) but not to switch the answer's language.
+    """
+    text = (text or "")[:1000]
+    if len(text.strip()) < 3:
+        return False
+    values = _detector().compute_language_confidence_values(text)
+    return (
+        bool(values)
+        and _LINGUA.get(code) == values[0].language.name
+        and (other_language(text) == code)
+    )

@@ -183,7 +183,17 @@ def test_every_language_has_every_core_line_with_known_placeholders():
 
 
 @pytest.mark.parametrize(
-    "text", ["hij is 31", "Hij is 31 jaar.", "mijn dochter is 17", "ik ben 45"]
+    "text",
+    [
+        "hij is 31",
+        "Hij is 31 jaar.",
+        "mijn dochter is 17",
+        "ik ben 45",
+        # after "hoeveel kinderbijslag voor een kind van 3": scored as a child in danger (0.74)
+        "en voor mijn dochter van 15",
+        "en voor zijn zus van 13?",
+        "met 2 kinderen van 4 en 7",
+    ],
 )
 def test_an_age_in_a_follow_up_is_not_a_crisis(text):
     """'hij is 31' after 'mijn zoon komt bij me wonen' scored as danger now (found 2026-11-30)."""
@@ -193,3 +203,5 @@ def test_an_age_in_a_follow_up_is_not_a_crisis(text):
 def test_an_age_with_danger_in_it_is_still_a_crisis():
     signal = detect("ik ben 15 en hij slaat me")
     assert signal is not None and signal.zeker
+    signal = detect("mijn dochter van 8 is alleen thuis en ik kan niet weg")
+    assert signal is not None and signal.categorie == "kind_in_gevaar"

@@ -123,6 +123,18 @@ def _user(text: str) -> dict:
         ([_user("How much zorgtoeslag can I get?"), _user("ok")], True),
         ([_user("How much zorgtoeslag can I get?"), _user("/affirm")], True),
         ([_user("How much zorgtoeslag can I get?"), _user("hoe vraag ik het aan")], False),
+        # Dutch that the detector finds nearly as English stays Dutch; English first switches.
+        (
+            [_user("hoeveel zorgtoeslag krijg ik als ik alleen woon"), _user("en met partner?")],
+            False,
+        ),
+        (
+            [
+                _user("hoeveel zorgtoeslag krijg ik als ik alleen woon"),
+                _user("and with a partner?"),
+            ],
+            True,
+        ),
         # A button with a Dutch question is a choice, not a change of language.
         (
             [
