@@ -107,7 +107,9 @@ def ranked_questions(
     if not text:
         return []
     named = named_records(tracker) if named is None else named
-    if is_follow_up(text, any(named.values())):
+    own = text
+    follow_up = is_follow_up(text, any(named.values()))
+    if follow_up:
         # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
         # the message before it says what it is about.
         earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
@@ -119,7 +121,7 @@ def ranked_questions(
         # gemeente carries out, whatever the message names.
         hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
-    return kb().ask(
+    hits = kb().ask(
         text,
         named=named,
         focus=in_focus(tracker),
@@ -127,6 +129,23 @@ def ranked_questions(
         staff=staff_view(tracker),
         limit=limit,
     )
+    if follow_up and text != own:
+        # "en als ik ga samenwonen?": the follow-up on its own (with the topic in focus) may fit
+        # a question better than the two messages together, which lean on the first one.
+        alone = kb().ask(
+            own,
+            named=named,
+            focus=in_focus(tracker),
+            gemeente=gemeente(tracker),
+            staff=staff_view(tracker),
+            limit=limit,
+        )
+        best = {h.vraag.sleutel: h for h in hits}
+        for hit in alone:
+            if hit.vraag.sleutel not in best or hit.score > best[hit.vraag.sleutel].score:
+                best[hit.vraag.sleutel] = hit
+        hits = sorted(best.values(), key=lambda h: -h.score)
+    return hits[:limit]
 
 
 def _asked_twice(tracker: Tracker) -> bool:
