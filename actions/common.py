@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +23,38 @@ def kb() -> KnowledgeService:
 
 
 def gemeente(tracker: Tracker) -> str:
-    """The resident's gemeente; Amsterdam by default."""
-    return tracker.get_slot("gemeente") or DEFAULT_GEMEENTE
+    """The resident's gemeente: the one this message names ("ik woon in utrecht, waar is het
+    buurtteam?" is answered for Utrecht), else the one remembered, else Amsterdam."""
+    return place_named(last_text(tracker)) or tracker.get_slot("gemeente") or DEFAULT_GEMEENTE
+
+
+# "ik woon in utrecht", "wij wonen in de gemeente zaanstad", "i live in rotterdam": a place the
+# knowledge base may not know. Not "ik woon in een studio" or "woon in bij mijn ouders".
+_LIVES_IN = re.compile(
+    r"\b(?:woon|woont|wonen|i live|we live|live) (?:in|te) (?:de gemeente |gemeente )?"
+    r"(?!(?:een|de|het|mijn|m n|mn|ons|onze|bij|a|an|the|my|our|huis|kamer|studio|flat)\b)"
+    r"([a-z][a-z' -]{1,30}?)(?= (?:en|maar|waar|wat|hoe|kan|mag|heb|is|and|but|where|what|how)\b|$)"
+)
+
+
+def known_gemeente(gemeente_id: str) -> str | None:
+    """The display name of a gemeente the knowledge base has, else None (a place elsewhere)."""
+    with Session(kb().engine, future=True) as s:
+        gem = s.get(Gemeente, gemeente_id)
+        return gem.naam if gem else None
+
+
+def place_named(text: str) -> str | None:
+    """The gemeente a message names: a known one by its id, else the name of the place where
+    the person says they live (lower case), else None."""
+    if not text:
+        return None
+    gem, _, _ = find_place(text)
+    if gem:
+        return gem
+    first = re.split(r"[,.;:!?\n]", text, maxsplit=1)[0]
+    match = _LIVES_IN.search(normalize_text(first))
+    return match.group(1).strip() if match else None
 
 
 def last_text(tracker: Tracker) -> str:

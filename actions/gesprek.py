@@ -14,8 +14,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, find_place, gemeente, kb, last_text, staff_view
-from actions.kennis import answer_first, answer_from_content
+from actions.common import (
+    entity,
+    find_place,
+    gemeente,
+    kb,
+    known_gemeente,
+    last_text,
+    staff_view,
+)
+from actions.kennis import answer_first, answer_from_content, named_records
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
@@ -229,12 +237,19 @@ class ActionZoekHulp(Action):
     ) -> list[dict[str, Any]]:
         text = last_text(tracker)
         gem, sd, naam = find_place(text)
-        # "waar kan ik in zuidoost terecht": a place asks for the local listing, not a question.
-        answered = None if gem else answer_first(dispatcher, tracker)
+        # "waar kan ik in zuidoost terecht": a place asks for the local listing, not a question;
+        # "waar is het buurtteam in noord" names the organisation: its own answer first.
+        names_one = bool(named_records(tracker)["organisatie"])
+        answered = None if gem and not names_one else answer_first(dispatcher, tracker)
         if answered is not None:
             return answered
         where = gem or gemeente(tracker)
         stadsdeel = sd or tracker.get_slot("stadsdeel")
+        elsewhere = known_gemeente(where) is None
+        if elsewhere:
+            # "ik woon in utrecht, waar is het buurtteam": not Amsterdam's buurtteam. Say what we
+            # know (national help) and who finds help there.
+            dispatcher.utter_message(response="utter_elders_hulp", plaats=where.title())
         hits = kb().search(
             text, kind="dienst", gemeente=where, stadsdeel=stadsdeel, limit=3, record_miss=True
         )
@@ -252,7 +267,11 @@ class ActionZoekHulp(Action):
             )
         else:
             dispatcher.utter_message(response="utter_zoek_hulp_niets")
-        return [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)] if gem else []
+        return (
+            [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)]
+            if gem or elsewhere
+            else []
+        )
 
 
 _TO_RESIDENT = re.compile(

@@ -131,7 +131,8 @@ def ranked_questions(
     )
     if follow_up and text != own:
         # "en als ik ga samenwonen?": the follow-up on its own (with the topic in focus) may fit
-        # a question better than the two messages together, which lean on the first one.
+        # a question of the same topic better than the two messages together, which lean on the
+        # first one.
         alone = kb().ask(
             own,
             named=named,
@@ -140,6 +141,10 @@ def ranked_questions(
             staff=staff_view(tracker),
             limit=limit,
         )
+        # Only about what the conversation is about: "tot hoe laat kan ik ze bellen" on its own
+        # fits any organisation's opening hours.
+        about = {h.vraag.record_id for h in hits} | {in_focus(tracker)}
+        alone = [h for h in alone if h.vraag.record_id in about]
         best = {h.vraag.sleutel: h for h in hits}
         for hit in alone:
             if hit.vraag.sleutel not in best or hit.score > best[hit.vraag.sleutel].score:

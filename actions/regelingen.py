@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb, last_text, regeling_in_focus, staff_view
+from actions.common import gemeente, kb, known_gemeente, last_text, regeling_in_focus, staff_view
 from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
@@ -52,6 +52,16 @@ class RegelingAnswer:
             if answered is not None:
                 return answered
         reg = regeling_in_focus(tracker)
+        where = gemeente(tracker)
+        if reg is not None and reg.gemeente and reg.gemeente != where:
+            # "ik woon in diemen, kan ik een stadspas krijgen": Amsterdam's pass is not for Diemen.
+            dispatcher.utter_message(
+                response="utter_regeling_andere_gemeente",
+                naam=reg.naam,
+                eigenaar=known_gemeente(reg.gemeente) or reg.gemeente.title(),
+                plaats=(known_gemeente(where) or where).title(),
+            )
+            return [SlotSet("gemeente", where)]
         if reg is None:
             answered = answer_organisation(dispatcher, tracker)
             if answered is not None:

@@ -9,7 +9,8 @@ Signals on top of the wording:
 - a regulation or organisation *named* in the message (the NLU's knowledge entities) lifts its
   own questions and lowers questions about other records of the same kind;
 - the topic in focus (the ``regeling`` slot) lifts its questions a little, for follow-ups;
-- the gemeente is a filter: another gemeente's local variant is never answered;
+- the gemeente is a filter: another gemeente's local variant, or an organisation that only
+  works in another gemeente, is never answered;
 - staff-only questions (``doelgroep: medewerker``) rank lower for residents (a staff question
   typed without staff mode still finds its answer).
 
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import glossary
 from knowledge.engine_cache import PerEngine
-from knowledge.models import Organization, Regeling, Vraag
+from knowledge.models import Organization, Regeling, Service, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
 
 #: Lift for questions of a record the message names, and the drop for other named-kind records.
@@ -224,6 +225,14 @@ class QuestionIndex:
         with Session(self.engine, future=True) as s:
             regs = {r.id: r for r in s.execute(select(Regeling)).scalars()}
             orgs = {o.id: o for o in s.execute(select(Organization)).scalars()}
+            # An organisation whose every service is in one gemeente is local to it: its
+            # questions ("waar zit het buurtteam?") are not answered to someone who lives elsewhere.
+            areas: dict[str, set[str | None]] = {}
+            for org_id, area in s.execute(select(Service.organization_id, Service.gemeente)):
+                areas.setdefault(org_id, set()).add(area)
+            local = {
+                oid: next(iter(a)) for oid, a in areas.items() if len(a) == 1 and None not in a
+            }
             names = {rid: list(r.synoniemen) for rid, r in {**regs, **orgs}.items()}
             vragen: list[VraagView] = []
             ways: list[list[str]] = []
@@ -234,7 +243,7 @@ class QuestionIndex:
                     naam, gem = (reg.naam, reg.gemeente) if reg else (rid, None)
                 else:
                     kind, rid = "organisatie", str(q.organisatie_id)
-                    naam, gem = (orgs[rid].naam if rid in orgs else rid), None
+                    naam, gem = (orgs[rid].naam if rid in orgs else rid), local.get(rid)
                 vragen.append(
                     VraagView(
                         sleutel=q.sleutel,

@@ -1,0 +1,30 @@
+"""Where a resident lives (actions.common.place_named): a known gemeente by its id, a place the
+knowledge base does not know by its name, and no place in sentences about a home."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.common import place_named
+
+
+@pytest.fixture(autouse=True)
+def _db(db_url):
+    return db_url
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("ik woon in utrecht, waar is het buurtteam", "utrecht"),
+        ("wij wonen in de gemeente zaanstad en hebben schulden", "zaanstad"),
+        ("I live in Rotterdam, can I get huurtoeslag", "rotterdam"),
+        ("ik woon in noord", "amsterdam"),
+        ("ik woon in een studio in west", "amsterdam"),
+        ("ik woon in bij mijn ouders", None),
+        ("ik woon in een kamer en betaal 600 euro", None),
+        ("hoeveel zorgtoeslag krijg ik", None),
+    ],
+)
+def test_the_place_a_message_names(text, place):
+    assert place_named(text) == place
