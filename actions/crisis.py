@@ -21,7 +21,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, gemeente, kb
-from actions.fallback import intent_labels
+from actions.fallback import LONG_STORY_WORDS, intent_labels
 from actions.kennis import ANSWER, answer_first
 from knowledge.answers import service_block
 
@@ -284,13 +284,24 @@ def answer_to_check(
         return [*done, SlotSet("handoff_reden", "crisis"), FollowupAction("handoff_form")]
     if intent == "deny" and not _NO_CALL.search(tracker.latest_message.get("text") or ""):
         dispatcher.utter_message(response="utter_crisis_twijfel_nee")
+        kept = offer_kept_question(dispatcher, tracker)
+        if kept or not _checked_a_long_story(tracker):
+            return [*done, SlotSet("crisis_modus", None), SlotSet("handoff_reden", None), *kept]
+        # The check was about a long story with several problems and no one question: what that
+        # story would have got without the check, a buurtteam member who looks at all of it.
+        dispatcher.utter_message(response="utter_meer_hulp_aanbod")
         return [
             *done,
             SlotSet("crisis_modus", None),
-            SlotSet("handoff_reden", None),
-            *offer_kept_question(dispatcher, tracker),
+            SlotSet("handoff_reden", "meerdere_problemen"),
         ]
     return None
+
+
+def _checked_a_long_story(tracker: Tracker) -> bool:
+    """Whether the message the doubt checked (the user message before this one) was a long story."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return len(texts) >= 2 and len(texts[-2].split()) >= LONG_STORY_WORDS
 
 
 def moved_on_after_doubt(

@@ -124,17 +124,17 @@ def _danger_now(signal: CrisisSignal, ev: _Evidence) -> bool:
     return named and (signal.zeker or "gevaar_nu" in ev.patterns)
 
 
-def _without_danger(signal: CrisisSignal, text: str) -> CrisisSignal:
-    """The signal led by its most likely category other than danger now (only a doubt there)."""
-    if signal.categorie != "gevaar_nu" and "gevaar_nu" not in signal.ook:
+def _without_danger(signal: CrisisSignal, text: str, leave_out: str = "gevaar_nu") -> CrisisSignal:
+    """The signal led by its most likely category other than ``leave_out`` (only a doubt there)."""
+    if signal.categorie != leave_out and leave_out not in signal.ook:
         return signal
     from nlu.crisis_model import model  # noqa: PLC0415
 
     scores = model().scores(text[:MAX_CHARS])
-    others = [c for c in CATEGORIES if c not in {"gevaar_nu", "crisis"}]
+    others = [c for c in CATEGORIES if c not in {"gevaar_nu", leave_out, "crisis"}]
     lead = max(others, key=lambda c: scores.get(c, 0.0))
     return replace(
-        signal, categorie=lead, ook=tuple(c for c in signal.ook if c not in {lead, "gevaar_nu"})
+        signal, categorie=lead, ook=tuple(c for c in signal.ook if c not in {lead, leave_out})
     )
 
 
@@ -150,7 +150,8 @@ def detect(text: str) -> CrisisSignal | None:
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
     it is worried about is checked rather than answered as sure; death said of a car or of fear is
     no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
-    is no crisis on the model's doubt alone, and checked when the model is sure.
+    is no crisis on the model's doubt alone, and checked when the model is sure. A doubt of the
+    model alone never leads with a child in danger.
     """
     if not text or not text.strip():
         return None
@@ -170,4 +171,10 @@ def detect(text: str) -> CrisisSignal | None:
         return None  # only the model, on words said of a car, of fear or of work
     if crisis_frame.is_denial(text) and not ev.patterns:
         return replace(signal, zeker=False) if signal.zeker else None
+    if not signal.zeker and not ev.patterns and signal.categorie == "kind_in_gevaar":
+        # Only the model, and in doubt: a check "is een kind niet veilig?" frightens parents who
+        # wrote about money (and fear child protection after the toeslagenaffaire). The check
+        # leads with the next kind instead; for a child in danger that is mostly violence, whose
+        # check names Veilig Thuis too.
+        return _without_danger(signal, text, leave_out="kind_in_gevaar")
     return signal

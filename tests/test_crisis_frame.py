@@ -257,3 +257,18 @@ def test_a_figure_of_speech_is_no_crisis_but_shame_next_to_despair_still_is():
 def test_a_language_lesson_is_not_work_when_someone_is_kept_from_it():
     signal = detect("ik mag van mijn man niet naar de taalles en gisteren sloeg hij me")
     assert signal is not None and not signal.informatie and signal.categorie == "geweld", signal
+
+
+def test_a_doubt_of_the_model_alone_never_leads_with_a_child_in_danger():
+    """A parent writing about money and feeding the children got "klinkt alsof een kind misschien
+    niet veilig is" from the model alone (found 2026-12-01): the check leads with the next kind."""
+    text = (
+        "ik heb schulden en ik moet mijn huis uit en mijn vriend is weg en ik weet niet hoe ik de "
+        "kinderen eten moet geven"
+    )
+    signal = detect(text)
+    assert signal is not None and not signal.zeker, signal
+    assert signal.categorie != "kind_in_gevaar", signal
+    # a pattern about a child in danger still leads with it, sure
+    signal = detect("mijn dochter van 8 is alleen thuis en ik kan niet weg")
+    assert signal is not None and signal.zeker and signal.categorie == "kind_in_gevaar"
