@@ -121,26 +121,22 @@ def ranked_questions(
         # gemeente carries out, whatever the message names.
         hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
-    hits = kb().ask(
-        text,
-        named=named,
-        focus=in_focus(tracker),
-        gemeente=gemeente(tracker),
-        staff=staff_view(tracker),
-        limit=limit,
-    )
-    if follow_up and text != own:
-        # "en als ik ga samenwonen?": the follow-up on its own (with the topic in focus) may fit
-        # a question of the same topic better than the two messages together, which lean on the
-        # first one.
-        alone = kb().ask(
-            own,
+    def ask(words: str) -> list[VraagHit]:
+        return kb().ask(
+            words,
             named=named,
             focus=in_focus(tracker),
             gemeente=gemeente(tracker),
             staff=staff_view(tracker),
             limit=limit,
         )
+
+    hits = ask(text)
+    if follow_up and text != own:
+        # "en als ik ga samenwonen?": the follow-up on its own (with the topic in focus) may fit
+        # a question of the same topic better than the two messages together, which lean on the
+        # first one.
+        alone = ask(own)
         # Only about what the conversation is about: "tot hoe laat kan ik ze bellen" on its own
         # fits any organisation's opening hours.
         about = {h.vraag.record_id for h in hits} | {in_focus(tracker)}
