@@ -121,6 +121,7 @@ def ranked_questions(
         # gemeente carries out, whatever the message names.
         hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
+
     def ask(words: str) -> list[VraagHit]:
         return kb().ask(
             words,

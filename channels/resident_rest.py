@@ -6,6 +6,9 @@ Like Rasa's REST channel, a POST returns the bot's answers. The sender id the cl
 reaches Rasa: Rasa gets a keyed hash (``channels.identity.pseudonym``). Messages that arrive later
 (a staff member's reply after a handoff) wait in the outbox: they come first in the next answer,
 and ``GET /webhooks/<name>/messages?sender=...`` fetches them. Bad input gets a 4xx, never a 500.
+
+Exposed to the outside (``BW_REST_SESSIONS=signed``), the client sends no sender: the server hands
+out a signed session id (``channels.sessions``) and checks it on every call.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from channels.cases import default_store
 from channels.intake import Intake, mask_inbound
+from channels.sessions import new_session, verify
 from channels.settings import DEFAULT_STATE_DB, environment
 from channels.store import ChannelStore
 from knowledge.text import clean_surrogates
@@ -103,9 +107,13 @@ def _valid_sender(sender: Any) -> bool:
 class ResidentRestInput(InputChannel):
     """REST for residents, with delivery of staff replies."""
 
-    def __init__(self, state_db: str | None = None) -> None:
-        path = state_db or environment().get("BW_CHANNELS_DB") or str(DEFAULT_STATE_DB)
+    def __init__(self, state_db: str | None = None, sessions: str | None = None) -> None:
+        env = environment()
+        path = state_db or env.get("BW_CHANNELS_DB") or str(DEFAULT_STATE_DB)
         self.intake = Intake(self.name(), ChannelStore(path), always_tell=True)
+        # "signed" when the channel is reachable from outside: the server hands out the
+        # conversation id (channels.sessions); "open" (default) takes the client's sender.
+        self.signed = (sessions or env.get("BW_REST_SESSIONS") or "open").strip() == "signed"
 
     @classmethod
     def name(cls) -> str:
@@ -113,7 +121,8 @@ class ResidentRestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls((credentials or {}).get("state_db"))
+        credentials = credentials or {}
+        return cls(credentials.get("state_db"), credentials.get("sessions"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint(f"bestaanswijzer_{self.name()}", __name__)
@@ -130,11 +139,22 @@ class ResidentRestInput(InputChannel):
                 return _error(400, "body is geen geldige JSON")
             if not isinstance(body, dict):
                 return _error(400, "verwacht een JSON-object met 'sender' en 'message'")
-            given, text = body.get("sender"), body.get("message")
-            if isinstance(given, str):
-                given = clean_surrogates(given)
-            if not _valid_sender(given):
-                return _error(400, "'sender' ontbreekt of is ongeldig")
+            text = body.get("message")
+            if self.signed:
+                if "sender" in body:
+                    return _error(400, "stuur geen 'sender' maar 'session' (leeg: nieuw gesprek)")
+                session = body.get("session") or new_session()
+                given = verify(session)
+                if given is None:
+                    return _error(401, "sessie ongeldig: begin een nieuw gesprek zonder 'session'")
+                recipient = session
+            else:
+                given = body.get("sender")
+                if isinstance(given, str):
+                    given = clean_surrogates(given)
+                if not _valid_sender(given):
+                    return _error(400, "'sender' ontbreekt of is ongeldig")
+                recipient = given
             if not isinstance(text, str):
                 return _error(400, "'message' ontbreekt of is geen tekst")
             text = clean_surrogates(text)
@@ -146,7 +166,7 @@ class ResidentRestInput(InputChannel):
             own: list[dict[str, Any]] = []
 
             async def reply(answer: str) -> None:
-                own.append({"recipient_id": given, "text": answer})
+                own.append({"recipient_id": recipient, "text": answer})
 
             async def to_rasa(masked: str) -> None:
                 await on_new_message(
@@ -159,19 +179,28 @@ class ResidentRestInput(InputChannel):
                     )
                 )
 
-            pending = [{"recipient_id": given, "text": t} for t in _take_outbox(sender)]
+            pending = [{"recipient_id": recipient, "text": t} for t in _take_outbox(sender)]
             if text.strip():
                 await self.intake.handle(sender, text, reply, to_rasa)
-            answers = [{**m, "recipient_id": given} for m in collector.messages]
-            return response.json(pending + answers + own)
+            answers = [{**m, "recipient_id": recipient} for m in collector.messages]
+            headers = {"X-BW-Session": recipient} if self.signed else None
+            return response.json(pending + answers + own, headers=headers)
 
         @bp.route("/messages", methods=["GET"])
         async def messages(request: Request) -> HTTPResponse:
-            given = request.args.get("sender")
-            if not _valid_sender(given):
-                return _error(400, "'sender' ontbreekt")
+            if self.signed:
+                recipient = request.args.get("session")
+                given = verify(recipient)
+                if given is None:
+                    return _error(401, "sessie ongeldig")
+            else:
+                given = recipient = request.args.get("sender")
+                if not _valid_sender(given):
+                    return _error(400, "'sender' ontbreekt")
             sender = self.intake.sender(given, remember=False)
-            return response.json([{"recipient_id": given, "text": t} for t in _take_outbox(sender)])
+            return response.json(
+                [{"recipient_id": recipient, "text": t} for t in _take_outbox(sender)]
+            )
 
         return bp
 
