@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -418,16 +417,3 @@ def run(
         evaluate.write_report(sections)
     print("\n\n".join(sections.values()))
     return res
-
-
-def summary_numbers(res: dict[str, Any]) -> dict[str, float]:
-    """The headline numbers as plain floats (for scripts)."""
-    rest = res["rest"]
-    return {
-        "p95_one_user_ms": rest["one_user"].percentile(95),
-        "throughput_20_users": rest["users_20"].throughput,
-        "model_load_s": res["load_breakdown"]["agent_load_s"],
-        "rasa_rss_mb": rest["rasa_rss_mb"],
-        "kb_search_p95_ms": percentile(res["kb_ms"], 95),
-        "kb_search_p50_ms": statistics.median(res["kb_ms"]),
-    }

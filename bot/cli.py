@@ -145,10 +145,6 @@ def cmd_blind(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_kb(args: argparse.Namespace) -> int:
-    return args.func(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     from knowledge.cli import build_parser as kb_parser
 

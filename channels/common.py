@@ -133,8 +133,3 @@ class Background:
                 self._log.error("handling.failed", sender, error=type(exc).__name__)
 
         task.add_done_callback(done)
-
-    async def drain(self) -> None:
-        """Wait for running handlers (used by the polling loop and tests)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)

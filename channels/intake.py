@@ -93,10 +93,6 @@ class TurnState:
 _turn: ContextVar[TurnState | None] = ContextVar("bw_turn", default=None)
 
 
-def current_turn() -> TurnState | None:
-    return _turn.get()
-
-
 def mark_forgotten() -> None:
     """Called by the tracker store after deleting this turn's resident."""
     state = _turn.get()

@@ -144,15 +144,6 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 )
             session.commit()
 
-    def delete_sender(self, sender_id: str) -> int:
-        """Delete all events of one sender (all sessions); returns the number of rows."""
-        with self.session_scope() as session:
-            result = session.execute(
-                delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)
-            )
-            session.commit()
-            return result.rowcount
-
     @staticmethod
     def _forget_elsewhere(sender_id: str, texts: list[str]) -> None:
         from bot.privacy import forget  # noqa: PLC0415 - bot.privacy imports this module

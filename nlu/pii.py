@@ -123,7 +123,3 @@ def mask(text: str, birth: bool = True) -> str:
 def shares_secret(text: str) -> bool:
     """True when the person typed a password, PIN or code: they are warned never to do that."""
     return bool(SECRET.search(text or ""))
-
-
-def contains_pii(text: str) -> bool:
-    return mask(text) != text
