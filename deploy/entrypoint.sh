@@ -15,9 +15,10 @@ case "${1:-rasa}" in
     # when their variables are set), mode 0600, like `python -m bot serve`.
     python -c 'from pathlib import Path; import os; from bot import serve; serve.write_credentials(Path(os.environ["BW_VAR_DIR"]) / "rasa")'
     model="$(ls -t models/bestaanswijzer-*.tar.gz | head -1)"
-    exec python -m rasa run --model "$model" --endpoints deploy/endpoints.yml \
-      --credentials "$BW_VAR_DIR/rasa/credentials.yml" --port 5005 --interface 0.0.0.0 \
-      --enable-api --auth-token "$BW_RASA_TOKEN" ;;
+    # The API token goes in through the environment, never on the command line (bot/rasa_main.py).
+    BW_RASA_AUTH_TOKEN="$BW_RASA_TOKEN" exec python -m bot.rasa_main run --model "$model" \
+      --endpoints deploy/endpoints.yml --credentials "$BW_VAR_DIR/rasa/credentials.yml" \
+      --port 5005 --interface 0.0.0.0 --enable-api ;;
   *)
     exec "$@" ;;
 esac
