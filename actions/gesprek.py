@@ -21,6 +21,7 @@ from actions.common import (
     kb,
     known_gemeente,
     last_text,
+    place_named,
     staff_view,
 )
 from actions.kennis import answer_first, answer_from_content, named_records
@@ -221,9 +222,12 @@ class ActionSetGemeente(Action):
             dispatcher.utter_message(response="utter_gemeente_bekend", plaats=naam)
             return [SlotSet("gemeente", gem), SlotSet("stadsdeel", sd)]
         dispatcher.utter_message(response="utter_gemeente_onbekend")
+        # Only a place the person says they live in ("ik woon in utrecht"), or a short answer
+        # ("utrecht", "uit zaanstad"), is remembered: the last word of a sentence like "ik ga
+        # verhuizen naar een andere stad" would later read as "Je woont in Stad".
         words = normalize_text(last_text(tracker)).split()
-        other = words[-1] if words else "onbekend"
-        return [SlotSet("gemeente", other), SlotSet("stadsdeel", None)]
+        other = place_named(last_text(tracker)) or (words[-1] if 0 < len(words) <= 3 else None)
+        return [SlotSet("gemeente", other), SlotSet("stadsdeel", None)] if other else []
 
 
 class ActionZoekHulp(Action):
