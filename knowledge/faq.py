@@ -300,7 +300,11 @@ class QuestionIndex:
         named_ids = {_family(rid, gemeente) for ids in named.values() for rid in ids}
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
-            if v.gemeente not in (None, gemeente):
+            # Another gemeente's own regulation or organisation is never answered; without a
+            # gemeente (the staff console's lookup over all of them) organisations all count.
+            if v.gemeente not in (None, gemeente) and not (
+                gemeente is None and v.record_kind == "organisatie"
+            ):
                 continue
             score = float(sims[i])
             reasons = [f"formulering {score:.2f}"]

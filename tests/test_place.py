@@ -28,3 +28,18 @@ def _db(db_url):
 )
 def test_the_place_a_message_names(text, place):
     assert place_named(text) == place
+
+
+def test_an_amsterdam_organisation_is_offered_in_amsterdam_and_the_console_not_elsewhere():
+    from knowledge.service import default_service
+
+    kb = default_service()
+
+    def records(gemeente):
+        return {
+            h.vraag.record_id for h in kb.ask("waar is het buurtteam", gemeente=gemeente, limit=5)
+        }
+
+    assert "buurtteam_amsterdam" in records("amsterdam")
+    assert "buurtteam_amsterdam" in records(None)  # the staff console, no gemeente chosen
+    assert "buurtteam_amsterdam" not in records("utrecht")
