@@ -32,6 +32,7 @@ def test_a_professional_question_is_read_as_staff_register(text):
         "mijn huur is 950 euro, krijg ik huurtoeslag",
         "waar vind ik de voedselbank in noord",
         "ik word 18 in maart, wat moet ik regelen",
+        "ik ben een cliënt van de voedselbank, mag ik ook naar de kledingbank?",
         "",
     ],
 )
