@@ -122,15 +122,10 @@ def ranked_questions(
         hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
 
+    focus, where, staff = in_focus(tracker), gemeente(tracker), staff_view(tracker)
+
     def ask(words: str) -> list[VraagHit]:
-        return kb().ask(
-            words,
-            named=named,
-            focus=in_focus(tracker),
-            gemeente=gemeente(tracker),
-            staff=staff_view(tracker),
-            limit=limit,
-        )
+        return kb().ask(words, named=named, focus=focus, gemeente=where, staff=staff, limit=limit)
 
     hits = ask(text)
     if follow_up and text != own:
@@ -140,7 +135,7 @@ def ranked_questions(
         alone = ask(own)
         # Only about what the conversation is about: "tot hoe laat kan ik ze bellen" on its own
         # fits any organisation's opening hours.
-        about = {h.vraag.record_id for h in hits} | {in_focus(tracker)}
+        about = {h.vraag.record_id for h in hits} | {focus}
         alone = [h for h in alone if h.vraag.record_id in about]
         best = {h.vraag.sleutel: h for h in hits}
         for hit in alone:

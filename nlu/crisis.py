@@ -14,7 +14,7 @@ Every category found is reported, most urgent first: the first leads the answer,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,19 +75,20 @@ def pattern_hits(text: str) -> dict[str, str]:
     return hits
 
 
-def model_hits(text: str) -> tuple[float, dict[str, float], bool]:
-    """The model's crisis score, the categories it names (empty below the doubt threshold), and
-    whether it read the text at all (a text under MIN_WORDS gets only ``crisis: 0.0``)."""
+def model_hits(text: str) -> tuple[float, dict[str, float], bool, dict[str, float]]:
+    """The model's crisis score, the categories it names (empty below the doubt threshold),
+    whether it read the text at all (a text under MIN_WORDS gets only ``crisis: 0.0``), and its
+    score for every category (to pick another lead without scoring the text again)."""
     from nlu.crisis_model import model  # noqa: PLC0415 - loads the fitted arrays once
 
     scores = model().scores(text[:MAX_CHARS])
     crisis = scores.pop("crisis")
     judged = bool(scores)  # per-category scores exist only for a text the model scored
     if crisis < DOUBT:
-        return crisis, {}, judged
+        return crisis, {}, judged, scores
     lead = max(scores, key=scores.__getitem__)
     learned = {c: s for c, s in scores.items() if c == lead or s >= CATEGORY_MIN}
-    return crisis, learned, judged
+    return crisis, learned, judged, scores
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,12 @@ class _Evidence:
     score: float
     learned: dict[str, float]
     judged: bool = True  # False when the text is too short for the model (MIN_WORDS)
+    scores: dict[str, float] = field(default_factory=dict)  # the model's score per category
 
 
 def _evidence(text: str) -> _Evidence:
-    score, learned, judged = model_hits(text)
-    return _Evidence(pattern_hits(text), score, learned, judged)
+    score, learned, judged, scores = model_hits(text)
+    return _Evidence(pattern_hits(text), score, learned, judged, scores)
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
@@ -124,15 +126,13 @@ def _danger_now(signal: CrisisSignal, ev: _Evidence) -> bool:
     return named and (signal.zeker or "gevaar_nu" in ev.patterns)
 
 
-def _without_danger(signal: CrisisSignal, text: str, leave_out: str = "gevaar_nu") -> CrisisSignal:
-    """The signal led by its most likely category other than ``leave_out`` (only a doubt there)."""
+def _led_without(signal: CrisisSignal, ev: _Evidence, leave_out: str = "gevaar_nu") -> CrisisSignal:
+    """The signal led by its most likely category other than ``leave_out`` and danger now (only
+    a doubt there), from the model's scores already computed for this text."""
     if signal.categorie != leave_out and leave_out not in signal.ook:
         return signal
-    from nlu.crisis_model import model  # noqa: PLC0415
-
-    scores = model().scores(text[:MAX_CHARS])
-    others = [c for c in CATEGORIES if c not in {"gevaar_nu", leave_out, "crisis"}]
-    lead = max(others, key=lambda c: scores.get(c, 0.0))
+    others = [c for c in CATEGORIES if c not in {"gevaar_nu", leave_out}]
+    lead = max(others, key=lambda c: ev.scores.get(c, 0.0))
     return replace(
         signal, categorie=lead, ook=tuple(c for c in signal.ook if c not in {lead, leave_out})
     )
@@ -164,7 +164,7 @@ def detect(text: str) -> CrisisSignal | None:
         rest = crisis_frame.present_part(text)
         return _signal(_evidence(rest)) if rest.strip() else None
     if crisis_frame.is_information(text):
-        return replace(_without_danger(signal, text), zeker=False, informatie=True)
+        return replace(_led_without(signal, ev), zeker=False, informatie=True)
     if crisis_frame.is_joke(text):
         return None if ev.score < DOUBT else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
@@ -176,5 +176,5 @@ def detect(text: str) -> CrisisSignal | None:
         # wrote about money (and fear child protection after the toeslagenaffaire). The check
         # leads with the next kind instead; for a child in danger that is mostly violence, whose
         # check names Veilig Thuis too.
-        return _without_danger(signal, text, leave_out="kind_in_gevaar")
+        return _led_without(signal, ev, leave_out="kind_in_gevaar")
     return signal

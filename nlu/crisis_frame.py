@@ -48,8 +48,13 @@ def has(key: str, text: str) -> bool:
     lists = _lists()
     if key == "grap_emoji":
         return bool(lists[key].search(text))
-    rx = lists[key]
-    return bool(rx.search(normalize_text(text)) or rx.search(normalize_all_scripts(text)))
+    return any(lists[key].search(form) for form in _forms(text))
+
+
+@lru_cache(maxsize=64)
+def _forms(text: str) -> tuple[str, str]:
+    """The two normalisations of a message, made once: detect() asks several frames about it."""
+    return normalize_text(text), normalize_all_scripts(text)
 
 
 def is_joke(text: str) -> bool:

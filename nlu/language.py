@@ -35,19 +35,25 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+@lru_cache(maxsize=256)
+def _confidences(text: str) -> tuple[tuple[str, float], ...]:
+    """lingua's languages for a text, most likely first, as (code, confidence); computed once
+    per text (the crisis lines and the answer's language both ask for the same message)."""
+    by_name = {v: k for k, v in _LINGUA.items()}
+    values = _detector().compute_language_confidence_values(text)
+    return tuple((by_name[v.language.name], v.value) for v in values)
+
+
 def other_language(text: str) -> str | None:
     """The most likely language other than Dutch ('en', 'tr', 'ar', 'pl', 'pap'), when it is
     likely enough (also for a message that mixes Dutch with it); None for Dutch."""
     text = (text or "")[:1000]
     if len(text.strip()) < 3:
         return None
-    by_name = {v: k for k, v in _LINGUA.items()}
-    values = _detector().compute_language_confidence_values(text)
-    for value in values:
-        code = by_name[value.language.name]
+    for code, confidence in _confidences(text):
         if code == "nl":
             continue
-        if value.value < MIN_CONFIDENCE:
+        if confidence < MIN_CONFIDENCE:
             return None
         if code in {"es", "pt"}:
             words = {m.group(0) for m in _PAPIAMENTU.finditer(text.lower())}
@@ -66,9 +72,5 @@ def leads(text: str, code: str) -> bool:
     text = (text or "")[:1000]
     if len(text.strip()) < 3:
         return False
-    values = _detector().compute_language_confidence_values(text)
-    return (
-        bool(values)
-        and _LINGUA.get(code) == values[0].language.name
-        and (other_language(text) == code)
-    )
+    ranked = _confidences(text)
+    return bool(ranked) and ranked[0][0] == code and other_language(text) == code
