@@ -7,6 +7,7 @@ load back. Loading the same content twice is a no-op (the content hash is record
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,6 +199,7 @@ def _add_regelingen(session: Session, cs: ContentSet) -> None:
             uitvoerder=r["uitvoerder"],
             uitvoerder_organisatie=r.get("uitvoerder_organisatie"),
             gemeente=r.get("gemeente"),
+            lokale_variant_van=r.get("lokale_variant_van"),
             hoe_aanvragen=r["hoe_aanvragen"],
             volgende_stap=r["volgende_stap"],
             meenemen=r.get("meenemen", []),
@@ -288,6 +290,16 @@ def current_hash(engine: Engine) -> str | None:
         return row.content_hash if row else None
 
 
+#: Raised when what the loader writes changes (a new column): a database loaded from the same
+#: content by an older loader is then loaded again instead of being taken as current.
+LOADER_VERSION = "2"
+
+
+def _load_hash(content_digest: str) -> str:
+    """The recorded hash: the content and the loader version that wrote it."""
+    return hashlib.sha256(f"{content_digest}:{LOADER_VERSION}".encode()).hexdigest()
+
+
 def load(
     roots: list[Path] | None = None, engine: Engine | None = None, force: bool = False
 ) -> LoadResult:
@@ -296,7 +308,8 @@ def load(
     cs = read_content(roots)  # raises before the database is touched
     n_services = sum(len(o["diensten"]) for o in cs.organisaties.values())
     warnings = [str(w) for w in cs.warnings]
-    if not force and current_hash(engine) == cs.digest:
+    loaded_as = _load_hash(cs.digest)
+    if not force and current_hash(engine) == loaded_as:
         return LoadResult(
             False, len(cs.regelingen), len(cs.organisaties), n_services, cs.digest, warnings
         )
@@ -312,7 +325,7 @@ def load(
         search.rebuild_index(session)
         session.add(
             ContentVersion(
-                content_hash=cs.digest,
+                content_hash=loaded_as,
                 loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
                 regelingen=len(cs.regelingen),
                 organisaties=len(cs.organisaties),

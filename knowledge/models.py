@@ -64,6 +64,9 @@ class Regeling(Base):
     uitvoerder = Column(String(200), nullable=False)
     uitvoerder_organisatie = Column(String(64), ForeignKey("organization.id"))
     gemeente = Column(String(64), ForeignKey("gemeente.id"), index=True)
+    #: The national regulation a gemeente's own variant stands in for; the variant inherits the
+    #: national amounts and legal basis it does not state itself (bijstand norms are national).
+    lokale_variant_van = Column(String(64))
     hoe_aanvragen = Column(Text, nullable=False)
     volgende_stap = Column(Text, nullable=False)
     meenemen = Column(JSON, nullable=False, default=list)

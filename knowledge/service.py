@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -139,7 +140,24 @@ class KnowledgeService:
                     selectinload(Regeling.gerelateerd),
                 )
             ).scalar_one_or_none()
-            return _regeling_view(reg) if reg else None
+            if reg is None:
+                return None
+            view = _regeling_view(reg)
+        return self._inherit(view, reg.lokale_variant_van)
+
+    def _inherit(self, view: RegelingView, national_id: str | None) -> RegelingView:
+        """A local variant keeps what it says itself and takes the national amounts and legal
+        basis it leaves out ("hoeveel bijstand in Amsterdam" is the national norm)."""
+        if not national_id or (view.bedragen and view.grondslagen):
+            return view
+        national = self.regeling(national_id)
+        if national is None:
+            return view
+        return replace(
+            view,
+            bedragen=view.bedragen or national.bedragen,
+            grondslagen=view.grondslagen or national.grondslagen,
+        )
 
     def find_regeling(
         self, query: str, gemeente: str | None = DEFAULT_GEMEENTE

@@ -3,6 +3,7 @@ database stays as it was; loading is idempotent; a second gemeente is files only
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -153,3 +154,25 @@ def test_second_gemeente_by_adding_files_only(engine):
     assert help_[0].organisatie_id == "loket_teststad"
     # national regulations still apply in the new gemeente
     assert kb.find_regeling("wat is zorgtoeslag", gemeente="teststad").id == "zorgtoeslag"
+
+
+def test_local_variant_inherits_the_national_amounts_it_leaves_out(engine):
+    """Amsterdam's bijstand states no norm of its own: 'hoeveel bijstand' there is the national
+    norm (issue #15 class 6), while a variant's own legal basis stays its own."""
+    loader.load([CONTENT_DIR], engine=engine)
+    kb = KnowledgeService(engine)
+    local, national = kb.regeling("bijstand_amsterdam"), kb.regeling("bijstand")
+    assert national.bedragen
+    assert local.bedragen == national.bedragen
+    assert local.grondslagen and local.naam != national.naam
+    # a variant that states amounts of its own keeps them
+    own = dataclasses.replace(local, bedragen=national.bedragen[:1])
+    assert kb._inherit(own, "bijstand").bedragen == national.bedragen[:1]
+
+
+def test_a_database_from_an_older_loader_is_loaded_again(content_copy, engine, monkeypatch):
+    """Same content, new loader version (a new column): not taken as current."""
+    assert loader.load([content_copy], engine=engine).changed
+    monkeypatch.setattr(loader, "LOADER_VERSION", "test-next")
+    assert loader.load([content_copy], engine=engine).changed
+    assert not loader.load([content_copy], engine=engine).changed
