@@ -29,6 +29,9 @@ PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patrone
 # this share of the probability (the leading class always counts).
 CATEGORY_MIN = 0.25
 MAX_CHARS = 5000
+# A money question on which only the model speaks is checked, not answered as a sure crisis, below
+# this score (a doubt still gives the line, and answers the question right after the check).
+MONEY_QUESTION_SURE = 0.9
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
 
@@ -150,8 +153,9 @@ def detect(text: str) -> CrisisSignal | None:
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
     it is worried about is checked rather than answered as sure; death said of a car or of fear is
     no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
-    is no crisis on the model's doubt alone, and checked when the model is sure. A doubt of the
-    model alone never leads with a child in danger.
+    is no crisis on the model's doubt alone, and checked when the model is sure. A question about
+    money that only the model finds worrying is checked unless the model is very sure. A doubt of
+    the model alone never leads with a child in danger.
     """
     if not text or not text.strip():
         return None
@@ -171,6 +175,15 @@ def detect(text: str) -> CrisisSignal | None:
         return None  # only the model, on words said of a car, of fear or of work
     if crisis_frame.is_denial(text) and not ev.patterns:
         return replace(signal, zeker=False) if signal.zeker else None
+    if (
+        signal.zeker
+        and not ev.patterns
+        and ev.score < MONEY_QUESTION_SURE
+        and crisis_frame.is_money_question(text)
+    ):
+        # "mag ik iets houden of gaat alles eraf?", "daar kan niemand van leven": the model's
+        # words in a question about money. The check names the line and answers the question.
+        signal = replace(signal, zeker=False)
     if not signal.zeker and not ev.patterns and signal.categorie == "kind_in_gevaar":
         # Only the model, and in doubt: a check "is een kind niet veilig?" frightens parents who
         # wrote about money (and fear child protection after the toeslagenaffaire). The check

@@ -35,6 +35,8 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "grap",
             "beeldspraak",
             "ontkenning",
+            "geldvraag_vraag",
+            "geldvraag_onderwerp",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -74,6 +76,12 @@ def is_denial(text: str) -> bool:
 def is_information(text: str) -> bool:
     """Asks where to send someone, or asks as a professional or volunteer."""
     return has("informatie", text)
+
+
+def is_money_question(text: str) -> bool:
+    """Asks something about money or a regulation ("mag ik iets houden van mijn uitkering?")."""
+    asks = "?" in text or has("geldvraag_vraag", text)
+    return asks and ("€" in text or has("geldvraag_onderwerp", text))
 
 
 def is_past_and_over(text: str) -> bool:

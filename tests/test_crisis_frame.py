@@ -272,3 +272,25 @@ def test_a_doubt_of_the_model_alone_never_leads_with_a_child_in_danger():
     # a pattern about a child in danger still leads with it, sure
     signal = detect("mijn dochter van 8 is alleen thuis en ik kan niet weg")
     assert signal is not None and signal.zeker and signal.categorie == "kind_in_gevaar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ga misschien schoonmaken naast mn uitkering wordt dan alles gekort",
+        "ik ga misschien schoonmaken naast mn uitkering houd ik dan iets over of gaat het er allemaal af",
+    ],
+)
+def test_a_money_question_only_the_model_worries_about_is_checked_not_sure(text):
+    """Only the fitted model speaks (a middling score on a question about earning next to a
+    benefit): the person gets the check with the line and the answer, not a sure crisis answer."""
+    assert crisis_frame.is_money_question(text)
+    signal = detect(text)
+    assert signal is not None and not signal.zeker
+    assert signal.pattern.startswith("model:")
+
+
+def test_a_money_question_with_a_crisis_pattern_stays_sure():
+    signal = detect("ik wil niet meer leven. hoeveel bijstand krijg ik?")
+    assert signal is not None and signal.zeker and signal.categorie == "suicide"
+    assert not crisis_frame.is_money_question("ik wil niet meer leven, help me")
