@@ -174,3 +174,20 @@ def test_the_last_quarter_of_kinderbijslag_is_answered_from_the_svb(kb):
     hits = kb.ask("krijg ik nog kinderbijslag voor het kwartaal waarin mijn dochter 18 wordt")
     assert hits and hits[0].vraag.sleutel == "kinderbijslag:laatste_kwartaal_18"
     assert hits[0].vraag.bron_url.startswith("https://www.svb.nl/")
+
+
+def test_messages_outside_our_subject_are_rarely_answered_from_the_content(kb):
+    """The score keeps its meaning for unrelated messages: at most 1 in 10 of them reaches the
+    score at which a lost message is answered from the content (a weather question is not
+    answered with a regulation). Guards any change to the ranker's scale: adding each question's
+    centroid to its score reached 10 in 50 here."""
+    data = yaml.safe_load(
+        (Path(__file__).parent / "data" / "buiten_onderwerp.yml").read_text(encoding="utf8")
+    )
+    answered = []
+    for message in data["berichten"]:
+        hits = kb.ask(message, gemeente="amsterdam", limit=1)
+        if hits and hits[0].score >= ANSWER_WHEN_LOST:
+            answered.append((message, hits[0].vraag.sleutel, round(hits[0].score, 2)))
+    assert len(data["berichten"]) >= 50
+    assert len(answered) <= len(data["berichten"]) // 10, answered
