@@ -28,6 +28,10 @@ PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patrone
 # A category the model names counts when the message is a crisis and this class has at least
 # this share of the probability (the leading class always counts).
 CATEGORY_MIN = 0.25
+#: A doubt about a child in danger (model only) leads with the next kind when that kind has at
+#: least this share of the child's score ("ik weet niet hoe ik de kinderen eten moet geven": food
+#: help, 0.06 of 0.11), else with violence's check, which names Veilig Thuis.
+NEXT_KIND_SHARE = 0.25
 MAX_CHARS = 5000
 # A money question on which only the model speaks is checked, not answered as a sure crisis, below
 # this score (a doubt still gives the line, and answers the question right after the check).
@@ -155,7 +159,8 @@ def detect(text: str) -> CrisisSignal | None:
     no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
     is no crisis on the model's doubt alone, and checked when the model is sure. A question about
     money that only the model finds worrying is checked unless the model is very sure. A doubt of
-    the model alone never leads with a child in danger.
+    the model alone never leads with a child in danger (nor, when no other kind is likely, with a
+    next kind far less likely than the child: then violence's check, which names Veilig Thuis).
     """
     if not text or not text.strip():
         return None
@@ -188,6 +193,13 @@ def detect(text: str) -> CrisisSignal | None:
         # Only the model, and in doubt: a check "is een kind niet veilig?" frightens parents who
         # wrote about money (and fear child protection after the toeslagenaffaire). The check
         # leads with the next kind instead; for a child in danger that is mostly violence, whose
-        # check names Veilig Thuis too.
-        return _led_without(signal, ev, leave_out="kind_in_gevaar")
+        # check names Veilig Thuis too. When the next kind is far less likely than a child in
+        # danger (the neighbour's children alone all night), violence's check: not the 113
+        # check that a suicide score of 0.03 would pick.
+        led = _led_without(signal, ev, leave_out="kind_in_gevaar")
+        if ev.scores.get(led.categorie, 0.0) < NEXT_KIND_SHARE * ev.scores.get(
+            "kind_in_gevaar", 0.0
+        ):
+            led = replace(led, categorie="geweld", ook=tuple(c for c in led.ook if c != "geweld"))
+        return led
     return signal

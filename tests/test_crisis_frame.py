@@ -275,6 +275,18 @@ def test_a_doubt_of_the_model_alone_never_leads_with_a_child_in_danger():
 
 
 @pytest.mark.parametrize(
+    "text", ["de peuter van de buren huilt al uren alleen", "buurkinderen zijn vaak alleen thuis"]
+)
+def test_a_weak_doubt_about_a_child_is_checked_with_veilig_thuis(text):
+    """Only the model, in doubt, and no other kind likely either: the next kind was picked from
+    scores near 0 (often the 113 check for a neighbour's child). Violence's check names Veilig
+    Thuis, the door for a child in danger."""
+    signal = detect(text)
+    assert signal is not None and not signal.zeker, signal
+    assert signal.categorie == "geweld", signal
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ik ga misschien schoonmaken naast mn uitkering wordt dan alles gekort",
