@@ -11,10 +11,13 @@ from actions.crisis import ActionCrisis
 from nlu.entities import extract
 
 
-def _tracker(text: str, zekerheid: str) -> Tracker:
+def _tracker(
+    text: str, zekerheid: str, categorie: str = "suicide", ook: tuple[str, ...] = ()
+) -> Tracker:
     entities = extract(text) + [
-        {"entity": "crisis_categorie", "value": "suicide"},
+        {"entity": "crisis_categorie", "value": categorie},
         {"entity": "crisis_zekerheid", "value": zekerheid},
+        *({"entity": "crisis_ook", "value": other} for other in ook),
     ]
     return Tracker.from_dict(
         {
@@ -40,9 +43,11 @@ def _db(db_url):
     return db_url
 
 
-def _run(text: str, zekerheid: str) -> tuple[list[dict], list[dict]]:
+def _run(
+    text: str, zekerheid: str, categorie: str = "suicide", ook: tuple[str, ...] = ()
+) -> tuple[list[dict], list[dict]]:
     d = CollectingDispatcher()
-    events = ActionCrisis().run(d, _tracker(text, zekerheid), {})
+    events = ActionCrisis().run(d, _tracker(text, zekerheid, categorie, ook), {})
     return d.messages, events
 
 
@@ -99,3 +104,16 @@ def test_after_a_doubt_not_wanting_to_call_stays_in_crisis_mode():
     assert "utter_vraag_antwoord" not in names
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert "crisis_modus" not in slots or slots["crisis_modus"] is not None
+
+
+def test_a_child_in_danger_first_and_113_in_the_line_after_it():
+    """The detector leads with a child in danger when the model's suicide score is far below it
+    (nlu/crisis.py, SUICIDE_OUTWEIGHED): the 113 line still follows in the same answer."""
+    messages, _ = _run(
+        "mijn vader slaat me, ik wil niet naar huis", "zeker", "kind_in_gevaar", ("suicide",)
+    )
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_kind"
+    assert "utter_crisis_ook_suicide" in names
+    line = next(m for m in messages if m.get("response") == "utter_crisis_ook_suicide")
+    assert "113" in line["plekken"]

@@ -306,3 +306,33 @@ def test_a_money_question_with_a_crisis_pattern_stays_sure():
     signal = detect("ik wil niet meer leven. hoeveel bijstand krijg ik?")
     assert signal is not None and signal.zeker and signal.categorie == "suicide"
     assert not crisis_frame.is_money_question("ik wil niet meer leven, help me")
+
+
+def _lead(patterns: dict[str, str], learned: dict[str, float]) -> tuple[str, tuple[str, ...]]:
+    """The lead and the other kinds the detector picks from this evidence (a sure score)."""
+    from nlu.crisis import _Evidence, _signal
+
+    signal = _signal(_Evidence(patterns, 1.0, learned, True, dict(learned)))
+    assert signal is not None
+    return signal.categorie, signal.ook
+
+
+def test_a_model_suicide_score_far_below_a_child_in_danger_does_not_lead():
+    """A child hit at home whose message the model also reads a little as suicidal ("i dont want
+    to go home"): Veilig Thuis and De Kindertelefoon first, 113 in the line after it."""
+    lead, ook = _lead({"geweld": "slaat"}, {"kind_in_gevaar": 0.85, "suicide": 0.34})
+    assert lead == "kind_in_gevaar" and ook[0] == "suicide"
+    lead, ook = _lead({}, {"geweld": 0.6, "suicide": 0.2})
+    assert lead == "geweld" and "suicide" in ook
+
+
+@pytest.mark.parametrize(
+    "patterns,learned",
+    [
+        ({}, {"suicide": 0.4, "kind_in_gevaar": 0.7}),  # not far below: most urgent first
+        ({"suicide": "niet meer leven"}, {"suicide": 0.1, "geweld": 0.9}),  # a pattern speaks
+        ({}, {"suicide": 0.3, "dakloos_vannacht": 0.9}),  # only a person's safety outweighs it
+    ],
+)
+def test_suicide_keeps_the_lead(patterns, learned):
+    assert _lead(patterns, learned)[0] == "suicide"
