@@ -163,17 +163,33 @@ def offer_kept_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
 YOUTH_DOOR = {"suicide", "gevaar_nu", "geweld"}
 _YOUTH = re.compile(
     r"\b(mijn (ouders|papa|mama|stiefvader|stiefmoeder)|mn (ouders|pa|ma)|mama|papa|op school"
-    r"|mijn (juf|mentor|meester)|my (parents|mom|mum|dad|stepdad)|at school)\b",
+    r"|mijn (juf|mentor|meester)|my (parents|mom|mum|dad|stepdad)|at school)\b"
+    # a parent or other adult at home doing something to "me": "mijn vader slaat me"
+    r"|\b(mijn|mn|m'n) (vader|moeder|stiefvader|stiefmoeder|oom|tante|opa|broer)\b[^.?!]{0,40}"
+    r"\b(me|mij)\b|\bmy (father|mother|stepfather|uncle|brother)\b[^.?!]{0,40}\bme\b"
+    r"|\b(babam|annem|üvey babam|abim|amcam)\b[^.?!]{0,40}\bbeni\b"
+    r"|\b(tata|ojciec|ojczym|mama|wujek|brat)\b[^.?!]{0,40}\bmnie\b"
+    r"|(أبي|أمي|زوج أمي|عمي|أخي)\s+\S*ني",
     re.IGNORECASE,
 )
+# A stated age in the languages the crisis lines speak (Dutch ages come from the NLU entity).
+_YOUNG_AGE = re.compile(
+    r"\b(?:i'?m|i am)\s+(\d{1,2})\b|\b(\d{1,2})\s*(?:years? old|yo)\b"
+    r"|\b(\d{1,2})\s*yaş|\bmam\s+(\d{1,2})\s+lat|عمري\s*(\d{1,2})",
+    re.IGNORECASE,
+)
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 
 def is_young(tracker: Tracker) -> bool:
-    """Under 18 by a stated age, or writing like a child about parents or school."""
+    """Under 18 by a stated age, or writing like a child about parents, home or school."""
     age = entity(tracker, "leeftijd")
     if isinstance(age, (int, float)):
         return age < 18
-    return bool(_YOUTH.search(tracker.latest_message.get("text") or ""))
+    text = (tracker.latest_message.get("text") or "").translate(_ARABIC_DIGITS)
+    if m := _YOUNG_AGE.search(text):
+        return int(next(g for g in m.groups() if g)) < 18
+    return bool(_YOUTH.search(text))
 
 
 def crisis_no_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, modus: object) -> None:
@@ -226,8 +242,12 @@ class ActionCrisis(Action):
         dispatcher.utter_message(
             response=config[response], plekken="\n".join(crisis_places(categorie, where))
         )
-        say_in_language(dispatcher, tracker, LINE_OF[categorie])
-        if categorie in YOUTH_DOOR and is_young(tracker):
+        young = categorie in YOUTH_DOOR and is_young(tracker)
+        # A young person in danger or hurt at home reads, in their own language, the line that
+        # names De Kindertelefoon as well as Veilig Thuis and 112 (suicide keeps its 113 line).
+        line = "kind" if young and categorie != "suicide" else LINE_OF[categorie]
+        say_in_language(dispatcher, tracker, line)
+        if young:
             dispatcher.utter_message(
                 response="utter_crisis_jongere",
                 plekken="\n".join(crisis_places("kind_in_gevaar", where, "jongeren")),

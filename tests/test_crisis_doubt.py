@@ -117,3 +117,32 @@ def test_a_child_in_danger_first_and_113_in_the_line_after_it():
     assert "utter_crisis_ook_suicide" in names
     line = next(m for m in messages if m.get("response") == "utter_crisis_ook_suicide")
     assert "113" in line["plekken"]
+
+
+@pytest.mark.parametrize(
+    "text,young",
+    [
+        ("mijn vader slaat me als hij gedronken heeft", True),
+        ("i'm 13 and my uncle hurts me", True),
+        ("babam beni her gün dövüyor, 12 yaşındayım", True),
+        ("mam 14 lat i ojczym mnie bije", True),
+        ("عمري ١٤ سنة وأبي يضربني", True),
+        ("I'm 34 and my father hits me when he visits", False),  # a stated adult age wins
+        ("mijn man slaat me en ik ben bang", False),
+    ],
+)
+def test_a_young_person_is_recognised_in_their_own_words(text, young):
+    from actions.crisis import is_young
+
+    assert is_young(_tracker(text, "zeker", "geweld")) is young
+
+
+def test_a_child_hurt_at_home_reads_de_kindertelefoon_in_their_own_language():
+    """A 13-year-old writing in English: the Dutch answer, then the English line that names
+    De Kindertelefoon (not only the violence line), then the Dutch line for young people."""
+    messages, _ = _run("im 13 and my stepfather hits me every night", "zeker", "geweld")
+    texts = [m.get("text") or "" for m in messages]
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_geweld"
+    assert "De Kindertelefoon" in texts[1] and "under 18" in texts[1], texts[1]
+    assert "utter_crisis_jongere" in names
