@@ -33,7 +33,7 @@ CATEGORY_MIN = 0.25
 #: help, 0.06 of 0.11), else with violence's check, which names Veilig Thuis.
 NEXT_KIND_SHARE = 0.25
 #: A suicide score of the model alone leads unless a child in danger or violence scores at least
-#: this many times higher (then that kind leads and 113 follows in one line).
+#: this many times higher or has a pattern (then that kind leads and 113 follows in one line).
 SUICIDE_OUTWEIGHED = 2.0
 SAFETY_LEADS = ("kind_in_gevaar", "geweld")
 MAX_CHARS = 5000
@@ -129,13 +129,17 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
     lead = found[0]
     if lead == "suicide" and lead not in patterns:
         # Most urgent first, but a model-only suicide score far below another person's-safety
-        # kind ("my dad hits me ... im 13": child 0.85, suicide 0.34) leads with that kind;
-        # 113 stays in the answer as its second line.
+        # kind ("my dad hits me ... im 13": child 0.85, suicide 0.34), or such a kind found by
+        # its own pattern ("ghadi nqtlek", a threat to kill), leads with that kind; 113 stays
+        # in the answer as its second line.
         stronger = [
             c
             for c in found[1:]
             if c in SAFETY_LEADS
-            and ev.learned.get(c, 0.0) >= SUICIDE_OUTWEIGHED * ev.learned.get(lead, 0.0)
+            and (
+                c in patterns
+                or ev.learned.get(c, 0.0) >= SUICIDE_OUTWEIGHED * ev.learned.get(lead, 0.0)
+            )
         ]
         if stronger:
             lead = stronger[0]

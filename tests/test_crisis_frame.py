@@ -324,6 +324,24 @@ def test_a_model_suicide_score_far_below_a_child_in_danger_does_not_lead():
     assert lead == "kind_in_gevaar" and ook[0] == "suicide"
     lead, ook = _lead({}, {"geweld": 0.6, "suicide": 0.2})
     assert lead == "geweld" and "suicide" in ook
+    # a pattern of violence beats a suicide score of the model alone ("ghadi nqtlek": a threat)
+    lead, ook = _lead({"geweld": "ghadi nqtlek"}, {"suicide": 0.6})
+    assert lead == "geweld" and "suicide" in ook
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brothers threatened to kill me because i want a divorce",
+        "3ailti galou ghadi yqtlouni ila ma tzwjtch",
+        "أهلي يهددونني بالقتل إذا لم أتزوج",
+    ],
+)
+def test_a_threat_to_kill_me_by_family_is_violence_not_suicide(text):
+    """Someone else threatening to kill the writer: Veilig Thuis first, not the 113 answer the
+    model's suicide category gave on "kill me"."""
+    signal = detect(text)
+    assert signal is not None and signal.zeker and signal.categorie == "geweld", signal
 
 
 @pytest.mark.parametrize(
