@@ -354,3 +354,24 @@ def test_a_threat_to_kill_me_by_family_is_violence_not_suicide(text):
 )
 def test_suicide_keeps_the_lead(patterns, learned):
     assert _lead(patterns, learned)[0] == "suicide"
+
+
+@pytest.mark.parametrize(
+    "text,informatie",
+    [
+        ("het buurmeisje heeft steeds striemen op haar benen", False),
+        ("als leerkracht zag ik brandplekjes op de arm van een leerling, wie bel ik?", True),
+    ],
+)
+def test_marks_of_abuse_on_a_child_are_a_child_in_danger(text, informatie):
+    """Welts or (cigarette) burn marks on a child: Veilig Thuis; for work, as information."""
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "kind_in_gevaar", signal
+    assert signal.informatie is informatie
+
+
+def test_a_burn_from_cooking_is_no_crisis():
+    assert (
+        detect("mijn zoon heeft brandwonden opgelopen bij het koken, vergoedt de verzekering dat?")
+        is None
+    )
