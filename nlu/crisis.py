@@ -119,7 +119,8 @@ def _evidence(text: str) -> _Evidence:
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
-    """Patterns and model, without looking at the frame."""
+    """Patterns and model, without looking at the frame: the most urgent kind leads, except a
+    model-only suicide score that a person's-safety kind clearly outweighs (SUICIDE_OUTWEIGHED)."""
     patterns = ev.patterns
     if ev.judged and ev.score < VETO:
         patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED}
@@ -180,8 +181,8 @@ def detect(text: str) -> CrisisSignal | None:
     no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
     is no crisis on the model's doubt alone, and checked when the model is sure. A question about
     money that only the model finds worrying is checked unless the model is very sure. A doubt of
-    the model alone never leads with a child in danger (nor, when no other kind is likely, with a
-    next kind far less likely than the child: then violence's check, which names Veilig Thuis).
+    the model alone never leads with a child in danger: the next kind leads, or violence's check
+    (which names Veilig Thuis) when that next kind is far less likely than the child.
     """
     if not text or not text.strip():
         return None
