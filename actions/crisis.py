@@ -178,7 +178,6 @@ _YOUNG_AGE = re.compile(
     r"|\b(\d{1,2})\s*yaş|\bmam\s+(\d{1,2})\s+lat|عمري\s*(\d{1,2})",
     re.IGNORECASE,
 )
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 
 def is_young(tracker: Tracker) -> bool:
@@ -186,8 +185,8 @@ def is_young(tracker: Tracker) -> bool:
     age = entity(tracker, "leeftijd")
     if isinstance(age, (int, float)):
         return age < 18
-    text = (tracker.latest_message.get("text") or "").translate(_ARABIC_DIGITS)
-    if m := _YOUNG_AGE.search(text):
+    text = tracker.latest_message.get("text") or ""
+    if m := _YOUNG_AGE.search(text):  # \d and int() read Arabic-Indic digits too
         return int(next(g for g in m.groups() if g)) < 18
     return bool(_YOUTH.search(text))
 

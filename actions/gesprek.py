@@ -225,8 +225,9 @@ class ActionSetGemeente(Action):
         # Only a place the person says they live in ("ik woon in utrecht"), or a short answer
         # ("utrecht", "uit zaanstad"), is remembered: the last word of a sentence like "ik ga
         # verhuizen naar een andere stad" would later read as "Je woont in Stad".
-        words = normalize_text(last_text(tracker)).split()
-        other = place_named(last_text(tracker)) or (words[-1] if 0 < len(words) <= 3 else None)
+        text = last_text(tracker)
+        words = normalize_text(text).split()
+        other = place_named(text) or (words[-1] if 0 < len(words) <= 3 else None)
         return [SlotSet("gemeente", other), SlotSet("stadsdeel", None)] if other else []
 
 

@@ -155,13 +155,22 @@ def _danger_now(signal: CrisisSignal, ev: _Evidence) -> bool:
     return named and (signal.zeker or "gevaar_nu" in ev.patterns)
 
 
-def _led_without(signal: CrisisSignal, ev: _Evidence, leave_out: str = "gevaar_nu") -> CrisisSignal:
+def _led_without(
+    signal: CrisisSignal,
+    ev: _Evidence,
+    leave_out: str = "gevaar_nu",
+    when_unlikely: str | None = None,
+) -> CrisisSignal:
     """The signal led by its most likely category other than ``leave_out`` and danger now (only
-    a doubt there), from the model's scores already computed for this text."""
+    a doubt there), from the model's scores already computed for this text; led by
+    ``when_unlikely`` instead when that category is far less likely than ``leave_out``
+    (NEXT_KIND_SHARE)."""
     if signal.categorie != leave_out and leave_out not in signal.ook:
         return signal
     others = [c for c in CATEGORIES if c not in {"gevaar_nu", leave_out}]
     lead = max(others, key=lambda c: ev.scores.get(c, 0.0))
+    if when_unlikely and ev.scores.get(lead, 0.0) < NEXT_KIND_SHARE * ev.scores.get(leave_out, 0.0):
+        lead = when_unlikely
     return replace(
         signal, categorie=lead, ook=tuple(c for c in signal.ook if c not in {lead, leave_out})
     )
@@ -218,10 +227,5 @@ def detect(text: str) -> CrisisSignal | None:
         # check names Veilig Thuis too. When the next kind is far less likely than a child in
         # danger (the neighbour's children alone all night), violence's check: not the 113
         # check that a suicide score of 0.03 would pick.
-        led = _led_without(signal, ev, leave_out="kind_in_gevaar")
-        if ev.scores.get(led.categorie, 0.0) < NEXT_KIND_SHARE * ev.scores.get(
-            "kind_in_gevaar", 0.0
-        ):
-            led = replace(led, categorie="geweld", ook=tuple(c for c in led.ook if c != "geweld"))
-        return led
+        return _led_without(signal, ev, leave_out="kind_in_gevaar", when_unlikely="geweld")
     return signal
