@@ -22,7 +22,7 @@ import yaml
 
 from knowledge.text import clean_surrogates, normalize_text
 from nlu import crisis_frame, crisis_model
-from nlu.crisis_model import CATEGORIES, DOUBT, THRESHOLD, VETO
+from nlu.crisis_model import CATEGORIES, DOUBT, SHORT_WORDS, THRESHOLD, VETO
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_patronen.yml"
 # A category the model names counts when the message is a crisis and this class has at least
@@ -40,6 +40,10 @@ MAX_CHARS = 5000
 # A money question on which only the model speaks is checked, not answered as a sure crisis, below
 # this score (a doubt still gives the line, and answers the question right after the check).
 MONEY_QUESTION_SURE = 0.9
+#: On a text of fewer than SHORT_WORDS words the model alone is a doubt from this score up, never
+#: sure: "wil verdwijnen" is checked, "niet meer" after a form question is checked, not answered
+#: as a crisis.
+SHORT_DOUBT = 0.5
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
 
@@ -109,13 +113,17 @@ class _Evidence:
     patterns: dict[str, str]
     score: float
     learned: dict[str, float]
-    judged: bool = True  # False when the text is too short for the model (MIN_WORDS)
+    judged: bool = True  # False when the text is too short for the model to veto a pattern
+    short: bool = False  # fewer than SHORT_WORDS words: the model alone is only a doubt
     scores: dict[str, float] = field(default_factory=dict)  # the model's score per category
 
 
 def _evidence(text: str) -> _Evidence:
     score, learned, judged, scores = model_hits(text)
-    return _Evidence(pattern_hits(text), score, learned, judged, scores)
+    short = len(crisis_model.normalize(text).split()) < SHORT_WORDS
+    if short and score < SHORT_DOUBT:
+        score, learned = 0.0, {}
+    return _Evidence(pattern_hits(text), score, learned, judged and not short, short, scores)
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
@@ -146,7 +154,8 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
             lead = stronger[0]
             found = [lead, *(c for c in found if c != lead)]
     why = patterns.get(lead) or f"model:{ev.score:.2f}"
-    return CrisisSignal(lead, why, tuple(found[1:]), zeker=bool(patterns) or ev.score >= THRESHOLD)
+    sure = bool(patterns) or (ev.score >= THRESHOLD and not ev.short)
+    return CrisisSignal(lead, why, tuple(found[1:]), zeker=sure)
 
 
 def _danger_now(signal: CrisisSignal, ev: _Evidence) -> bool:

@@ -205,3 +205,21 @@ def test_an_age_with_danger_in_it_is_still_a_crisis():
     assert signal is not None and signal.zeker
     signal = detect("mijn dochter van 8 is alleen thuis en ik kan niet weg")
     assert signal is not None and signal.categorie == "kind_in_gevaar"
+
+
+@pytest.mark.parametrize("text", ["wil verdwijnen", "help mes"])
+def test_two_words_of_a_cry_for_help_are_checked(text):
+    """Two words were left to the patterns alone ("wil verdwijnen" got the ordinary answer, found
+    on the spent blind sets); the model reads them now, and checks with the person."""
+    signal = detect(text)
+    assert signal is not None and not signal.zeker, signal
+
+
+@pytest.mark.parametrize(
+    "text", ["met kinderen", "geen partner", "in noord", "alleen wonend", "geen idee", "niet meer"]
+)
+def test_two_words_of_a_form_answer_are_never_a_sure_crisis(text):
+    """A short form answer ("niet meer" after "werk je nog?") is at most checked, never answered
+    as a sure crisis on the model alone: on two words it has too little to go on."""
+    signal = detect(text)
+    assert signal is None or not signal.zeker, signal
