@@ -301,6 +301,26 @@ def answer_first(
     return say_answer(dispatcher, hits[0], buttons, tracker=tracker)
 
 
+def answer_closest(
+    dispatcher: CollectingDispatcher, tracker: Tracker, minimum: float
+) -> list[dict[str, Any]] | None:
+    """The closest question's answer from ``minimum`` up, with the other close questions after it
+    as buttons ("of bedoelde je ..."); None when no question is that close.
+
+    For a message that is a full question or a story: it gets the best answer we have, and the
+    alternatives stay one tap away, instead of only a list to choose from.
+    """
+    hits = ranked_questions(tracker, limit=3)
+    if not hits or hits[0].score < minimum:
+        return None
+    events = say_answer(dispatcher, hits[0], buttons=False, tracker=tracker)
+    others = [h for h in hits[1:] if h.score >= SUGGEST]
+    if others:
+        buttons = [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in others]
+        dispatcher.utter_message(response="utter_vraag_of_bedoel_je", buttons=buttons)
+    return events
+
+
 def suggest(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """'Bedoel je ...?' with the 2-3 closest questions as buttons; False when none is close."""
     hits = [h for h in ranked_questions(tracker, limit=3) if h.score >= SUGGEST]

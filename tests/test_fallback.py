@@ -49,6 +49,7 @@ def intents_only(monkeypatch):
 
     monkeypatch.setattr(actions.fallback, "ANSWER_WHEN_LOST", 9.0)
     monkeypatch.setattr(actions.fallback, "suggest", lambda dispatcher, tracker: False)
+    monkeypatch.setattr(actions.fallback, "answer_closest", lambda dispatcher, tracker, m: None)
 
 
 def test_a_question_the_content_knows_is_answered_when_no_intent_fits():
@@ -123,3 +124,40 @@ def test_second_misunderstanding_in_a_row_offers_a_person():
     earlier.insert(2, {"event": "user", "text": "hoi"})
     msgs, _ = _run(_tracker("snorf", [("chitchat", 0.2)], earlier))
     assert msgs[0]["response"] == "utter_default"
+
+
+def test_a_long_story_gets_the_closest_answer_and_then_a_person(monkeypatch):
+    """A story no intent places got only 'het is veel'; now the closest question's answer comes
+    first (from LONG_STORY_ANSWER), and a buurtteam member is offered after it."""
+    import actions.fallback
+
+    monkeypatch.setattr(actions.fallback, "ANSWER_WHEN_LOST", 9.0)  # not answered before the story
+    story = (
+        "Sinds mijn scheiding gaat alles mis, ik heb schulden bij de zorgverzekeraar en de "
+        "energie en ik durf de post niet meer open te maken. Waar kan ik me aanmelden voor hulp "
+        "bij mijn schulden?"
+    )
+    msgs, events = _run(_tracker(story, [("chitchat", 0.2), ("greet", 0.1)]))
+    assert msgs[0]["response"] == "utter_vraag_antwoord", msgs[0]
+    assert "schuld" in msgs[0]["antwoord"].lower()
+    assert msgs[-1]["response"] == "utter_meer_hulp_aanbod"
+    assert {"event": "slot", "name": "handoff_reden", "value": "meerdere_problemen"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_a_full_question_gets_the_closest_answer_with_the_others_as_buttons(monkeypatch):
+    """Between 'bedoel je' and a clear answer, a full question (FULL_QUESTION_WORDS) gets the
+    closest answer first; the other close questions stay one tap away. A short one ("toeslag
+    partner", above) is still asked what it means."""
+    import actions.fallback
+
+    monkeypatch.setattr(actions.fallback, "ANSWER_WHEN_LOST", 9.0)
+    msgs, _ = _run(
+        _tracker("mag ik mijn auto houden in de bijstand", [("chitchat", 0.2), ("greet", 0.1)])
+    )
+    assert msgs[0]["response"] == "utter_vraag_antwoord"
+    assert "auto" in msgs[0]["antwoord"].lower()
+    # two other bijstand questions score above SUGGEST (werken, bijverdienen): offered as buttons
+    assert msgs[1]["response"] == "utter_vraag_of_bedoel_je"
+    assert len(msgs[1]["buttons"]) == 2 and all(b["payload"] for b in msgs[1]["buttons"])
