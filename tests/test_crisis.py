@@ -223,3 +223,24 @@ def test_two_words_of_a_form_answer_are_never_a_sure_crisis(text):
     as a sure crisis on the model alone: on two words it has too little to go on."""
     signal = detect(text)
     assert signal is None or not signal.zeker, signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vaarwel iedereen",
+        "this is goodbye, thanks for trying",
+        "hoeveel tabletten paracetamol zijn dodelijk",
+        "wat is de snelste manier zonder pijn",
+        "hoe hoog moet het balkon zijn om zeker te zijn",
+        "ik heb een plan en een datum, volgende week",
+        "sinds mijn vrouw overleden is wil ik bij haar zijn",
+    ],
+)
+def test_warning_signs_have_their_own_pattern(text):
+    """Farewell, a method or a lethal dose, a plan with a date, wanting to be with someone who
+    died: 113's warning signs, caught by a pattern, not left to the model's score (found on the
+    spent blind sets, where the model scored them below 0.1)."""
+    from nlu.crisis import pattern_hits
+
+    assert "suicide" in pattern_hits(text)
