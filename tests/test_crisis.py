@@ -244,3 +244,31 @@ def test_warning_signs_have_their_own_pattern(text):
     from nlu.crisis import pattern_hits
 
     assert "suicide" in pattern_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "brand!! vierde verdieping",
+        "there is a fire in our building and we cant get out",
+        "mijn dochter van 3 is vermist in het park",
+        "het jongetje van de overburen hangt uit het raam",
+    ],
+)
+def test_a_fire_or_a_child_missing_or_at_a_window_is_danger_now(text):
+    """Danger now without a weapon or a blow (found on the spent blind sets): 112 first."""
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "gevaar_nu", signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "na de brand op de derde verdieping vorig jaar zijn we verhuisd, krijg ik huurtoeslag?",
+        "mijn dochter is haar ov-kaart kwijt, wie betaalt een nieuwe",
+        "mijn kind zit op het balkon te spelen, ik heb een vraag over kinderbijslag",
+    ],
+)
+def test_a_past_fire_or_a_lost_card_is_not_danger_now(text):
+    signal = detect(text)
+    assert signal is None or signal.categorie != "gevaar_nu", signal
