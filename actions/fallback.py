@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
 from actions.kennis import ANSWER_WHEN_LOST, SUGGEST, answer_closest, answer_from_content, suggest
+from actions.kosten import answer_cost
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -81,6 +82,10 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        # "is dat gratis?" after an organisation: what it costs, from the social map.
+        cost = answer_cost(dispatcher, tracker)
+        if cost is not None:
+            return cost
         # The content may know the question even when no intent fits it.
         answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
         if answered is not None:

@@ -18,7 +18,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policy_base import RuleInCodePolicy
-from knowledge.faq import is_follow_up, topic_words
+from knowledge.faq import is_cost_question, is_follow_up, topic_words
 from knowledge.glossary import added_words
 from knowledge.text import normalize_text
 
@@ -80,7 +80,17 @@ class FollowUpPolicy(RuleInCodePolicy):
             return None
         intent = (message.intent or {}).get("name")
         text = message.text or ""
-        if intent not in GENERAL or text.startswith("/"):
+        if text.startswith("/"):
+            return None
+        if intent not in GENERAL:
+            # "is dat gratis?" after an organisation reads as free food to the classifier.
+            if (
+                is_cost_question(text)
+                and tracker.latest_action_name == ACTION_LISTEN_NAME
+                and not names_something(tracker)
+                and has_topic(tracker)
+            ):
+                return FALLBACK
             return None
         if tracker.latest_action_name == FALLBACK:
             return ACTION_LISTEN_NAME  # the follow-up was answered (or asked about): wait

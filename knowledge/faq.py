@@ -157,6 +157,24 @@ def split_questions(text: str) -> list[tuple[int, int]]:
     return spans if len(spans) >= 2 else []
 
 
+#: A short question about cost and nothing else ("en is dat gratis?", "kost het iets",
+#: "moet ik daarvoor betalen", "is it free").
+COST_QUESTION = re.compile(
+    r"^(en |maar |ok |oke |en is |dus )?(is (dat|het|die|dit|dat ook|het ook|dat wel|het wel) "
+    r"(ook |wel |echt |helemaal )?(gratis|kosteloos|vrij)"
+    r"|kost (dat|het|die|dit|ze|hij) (iets|geld|wat|veel)"
+    r"|moet ik (daar|daarvoor|ervoor|er|dan) (iets |geld )?(voor )?betalen"
+    r"|zijn er (ook )?kosten"
+    r"|wat kost (dat|het|die)"
+    r"|is (it|that) free|does (it|that) cost)( \w+){0,4}$"
+)
+
+
+def is_cost_question(text: str) -> bool:
+    """A short question about cost and nothing else: the cost of what the conversation is about."""
+    return bool(COST_QUESTION.match(normalize_text(text or "").strip(" ?!.")))
+
+
 def is_follow_up(text: str, names_something: bool) -> bool:
     """True for a message that adds to the previous one rather than asking something new: it
     opens like a follow-up ("en voor een stel?"), has no topic word at all, or is short and names
