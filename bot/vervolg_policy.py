@@ -84,9 +84,12 @@ class FollowUpPolicy(RuleInCodePolicy):
             return None
         if intent not in GENERAL:
             # "is dat gratis?" after an organisation reads as free food to the classifier.
+            if not is_cost_question(text):
+                return None
+            if tracker.latest_action_name == FALLBACK:
+                return ACTION_LISTEN_NAME  # answered: wait for the person
             if (
-                is_cost_question(text)
-                and tracker.latest_action_name == ACTION_LISTEN_NAME
+                tracker.latest_action_name == ACTION_LISTEN_NAME
                 and not names_something(tracker)
                 and has_topic(tracker)
             ):
