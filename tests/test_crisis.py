@@ -235,6 +235,9 @@ def test_two_words_of_a_form_answer_are_never_a_sure_crisis(text):
         "hoe hoog moet het balkon zijn om zeker te zijn",
         "ik heb een plan en een datum, volgende week",
         "sinds mijn vrouw overleden is wil ik bij haar zijn",
+        "hoe diep moet het water zijn om het niet te overleven",
+        "hoe lang duurt ophangen",
+        "vorig jaar heb ik een poging gedaan en nu wil ik het weer proberen",
     ],
 )
 def test_warning_signs_have_their_own_pattern(text):
@@ -253,6 +256,7 @@ def test_warning_signs_have_their_own_pattern(text):
         "there is a fire in our building and we cant get out",
         "mijn dochter van 3 is vermist in het park",
         "het jongetje van de overburen hangt uit het raam",
+        "er is vuur in de keuken, de pan is in brand",
     ],
 )
 def test_a_fire_or_a_child_missing_or_at_a_window_is_danger_now(text):
@@ -267,8 +271,24 @@ def test_a_fire_or_a_child_missing_or_at_a_window_is_danger_now(text):
         "na de brand op de derde verdieping vorig jaar zijn we verhuisd, krijg ik huurtoeslag?",
         "mijn dochter is haar ov-kaart kwijt, wie betaalt een nieuwe",
         "mijn kind zit op het balkon te spelen, ik heb een vraag over kinderbijslag",
+        "er is brand bij de buren geweest vorig jaar, nu zijn de huren omhoog",
     ],
 )
 def test_a_past_fire_or_a_lost_card_is_not_danger_now(text):
     signal = detect(text)
     assert signal is None or signal.categorie != "gevaar_nu", signal
+
+
+def test_a_disconnection_planned_for_tomorrow_is_acute_and_one_in_march_is_not():
+    assert "afsluiting_acuut" in pattern_hits_of(
+        "de afsluiting van het gas staat gepland voor morgen"
+    )
+    assert "afsluiting_acuut" not in pattern_hits_of(
+        "afsluiting gepland voor maart, kan ik nog iets"
+    )
+
+
+def pattern_hits_of(text: str) -> dict[str, str]:
+    from nlu.crisis import pattern_hits
+
+    return pattern_hits(text)
