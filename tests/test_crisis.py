@@ -292,3 +292,19 @@ def pattern_hits_of(text: str) -> dict[str, str]:
     from nlu.crisis import pattern_hits
 
     return pattern_hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de kinderen hebben honger en er is vandaag niks meer in huis",
+        "my kids are hungry and we have nothing left today",
+    ],
+)
+def test_hungry_children_at_home_get_food_help_not_child_protection(text):
+    """A parent whose children are hungry today needs food today; the child-in-danger answer
+    (Veilig Thuis) frightens parents who fear child protection. On the spent sets 16 such messages
+    were led by a child in danger (the word 'honger' sat in its pattern); no message about a
+    child in danger changed."""
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "geen_eten_vandaag", signal
