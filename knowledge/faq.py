@@ -161,7 +161,7 @@ def split_questions(text: str) -> list[tuple[int, int]]:
 #: "moet ik daarvoor betalen", "is it free").
 COST_QUESTION = re.compile(
     r"^(en |maar |ok |oke |en is |dus )?(is (dat|het|die|dit|dat ook|het ook|dat wel|het wel) "
-    r"(ook |wel |echt |helemaal )?(gratis|kosteloos|vrij)"
+    r"(ook |wel |echt |helemaal )?(gratis|kosteloos)"
     r"|kost (dat|het|die|dit|ze|hij) (iets|geld|wat|veel)"
     r"|moet ik (daar|daarvoor|ervoor|er|dan) (iets |geld )?(voor )?betalen"
     r"|zijn er (ook )?kosten"

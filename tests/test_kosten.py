@@ -43,7 +43,13 @@ def test_a_short_question_about_cost_is_recognised(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["waar kan ik gratis eten krijgen", "is de voedselbank gratis", "gratis luiers"]
+    "text",
+    [
+        "waar kan ik gratis eten krijgen",
+        "is de voedselbank gratis",
+        "gratis luiers",
+        "is het vrij op maandag",
+    ],
 )
 def test_a_question_that_names_its_own_subject_is_not_a_cost_follow_up(text):
     assert not is_cost_question(text)
