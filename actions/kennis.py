@@ -301,6 +301,11 @@ def answer_first(
     return say_answer(dispatcher, hits[0], buttons, tracker=tracker)
 
 
+def _buttons_for(hits: list[VraagHit]) -> list[dict[str, str]]:
+    """One button per question; tapping it asks that question."""
+    return [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in hits]
+
+
 def answer_closest(
     dispatcher: CollectingDispatcher, tracker: Tracker, minimum: float
 ) -> list[dict[str, Any]] | None:
@@ -316,8 +321,7 @@ def answer_closest(
     events = say_answer(dispatcher, hits[0], buttons=False, tracker=tracker)
     others = [h for h in hits[1:] if h.score >= SUGGEST]
     if others:
-        buttons = [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in others]
-        dispatcher.utter_message(response="utter_vraag_of_bedoel_je", buttons=buttons)
+        dispatcher.utter_message(response="utter_vraag_of_bedoel_je", buttons=_buttons_for(others))
     return events
 
 
@@ -326,8 +330,7 @@ def suggest(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     hits = [h for h in ranked_questions(tracker, limit=3) if h.score >= SUGGEST]
     if not hits:
         return False
-    buttons = [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in hits]
-    buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+    buttons = [*_buttons_for(hits), {"title": "Met een mens praten", "payload": "/vraag_mens"}]
     dispatcher.utter_message(response="utter_vraag_bedoel_je", buttons=buttons)
     return True
 

@@ -15,21 +15,23 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import kb, last_text
 from knowledge.faq import is_cost_question
+from knowledge.views import ServiceView
 from nlu.entities import extract
 
 
-def _organisations_in_focus(tracker: Tracker) -> list[str]:
-    """The organisation the conversation is about: the one whose question was answered last, else
-    those named in the person's previous message, else in the assistant's last reply."""
+def _services_in_focus(tracker: Tracker) -> list[ServiceView]:
+    """The services of the organisation the conversation is about: the one whose question was
+    answered last, else the first named in the person's previous message, else in the assistant's
+    last reply."""
     record = str(tracker.get_slot("vraag") or "").split(":")[0]
-    if record and kb().organisation_services(record):
-        return [record]
+    if record and (services := kb().organisation_services(record)):
+        return services
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     replies = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
     for text in [*texts[-2:-1], *replies[-1:]]:
         named = [e["value"] for e in extract(text) if e.get("entity") == "organisatie"]
         if named:
-            return named[:1]
+            return kb().organisation_services(named[0])
     return []
 
 
@@ -38,15 +40,13 @@ def answer_cost(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
     question about cost or the social map does not say."""
     if not is_cost_question(last_text(tracker)):
         return None
-    for org_id in _organisations_in_focus(tracker):
-        services = [s for s in kb().organisation_services(org_id) if s.kosten]
-        if services:
-            s = services[0]
-            dispatcher.utter_message(
-                response="utter_kosten",
-                organisatie=s.organisatie,
-                kosten=s.kosten,
-                bron_url=s.bron_url,
-            )
-            return []
-    return None
+    services = [s for s in _services_in_focus(tracker) if s.kosten]
+    if not services:
+        return None
+    dispatcher.utter_message(
+        response="utter_kosten",
+        organisatie=services[0].organisatie,
+        kosten=services[0].kosten,
+        bron_url=services[0].bron_url,
+    )
+    return []

@@ -82,23 +82,16 @@ class FollowUpPolicy(RuleInCodePolicy):
         text = message.text or ""
         if text.startswith("/"):
             return None
-        if intent not in GENERAL:
-            # "is dat gratis?" after an organisation reads as free food to the classifier.
-            if not is_cost_question(text):
-                return None
-            if tracker.latest_action_name == FALLBACK:
-                return ACTION_LISTEN_NAME  # answered: wait for the person
-            if (
-                tracker.latest_action_name == ACTION_LISTEN_NAME
-                and not names_something(tracker)
-                and has_topic(tracker)
-            ):
-                return FALLBACK
+        # "is dat gratis?" after an organisation reads as free food to the classifier.
+        cost = intent not in GENERAL and is_cost_question(text)
+        if intent not in GENERAL and not cost:
             return None
         if tracker.latest_action_name == FALLBACK:
             return ACTION_LISTEN_NAME  # the follow-up was answered (or asked about): wait
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
+        if cost:
+            return FALLBACK if not names_something(tracker) and has_topic(tracker) else None
         if _ABOUT_THE_BOT.search(normalize_text(text)):
             return None
         if names_something(tracker) or _glossary_topic(text):
