@@ -24,10 +24,19 @@ from actions.common import (
     place_named,
     staff_view,
 )
-from actions.kennis import answer_first, answer_from_content, named_records
+from actions.fallback import FULL_QUESTION_WORDS, ActionFallback
+from actions.kennis import (
+    ANSWER_WHEN_LOST,
+    answer_first,
+    answer_from_content,
+    named_records,
+    ranked_questions,
+    say_answer,
+)
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
+from knowledge.faq import topic_words
 from knowledge.text import normalize_text
 from knowledge.views import RegelingView
 from nlu import numbers
@@ -74,16 +83,33 @@ def fit_in_first_reply(lines: list[str], budget: int = CONDITIONS_BUDGET) -> lis
     return kept
 
 
+#: A question about the age itself ("ben ik oud genoeg", "vanaf welke leeftijd"), answered with
+#: what the age conditions say.
+_ASKS_ABOUT_AGE = re.compile(
+    r"\b(leeftijd\w*|oud genoeg|te jong|te oud|hoe oud|jong genoeg|vanaf (welke|hoeveel|wanneer)"
+    r"|tot (welke|hoeveel)|op (mijn|je|zijn|haar) \d+|als ik \d+ (ben|word)|old enough|too young|age)\b"
+)
+
+
 class ActionRegelingRecht(RegelingAnswer, Action):
     """'heb ik recht op huurtoeslag?': the conditions we know, and an honest 'geen beslissing'."""
 
     def name(self) -> str:
         return "action_regeling_recht"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView
+    ) -> list[dict[str, Any]] | None:
         fields = resident_fields(reg)
         age = entity(tracker, "leeftijd")
         if isinstance(age, (int, float)) and not isinstance(age, bool):
+            if not _ASKS_ABOUT_AGE.search(normalize_text(last_text(tracker))):
+                # "ik ben 24 en de huur is 950, krijg ik huurtoeslag?": the age is part of the
+                # story; a question from the content about this regulation answers better than
+                # the age check alone.
+                hits = ranked_questions(tracker, limit=1)
+                if hits and hits[0].score >= ANSWER_WHEN_LOST and hits[0].vraag.record_id == reg.id:
+                    return say_answer(dispatcher, hits[0], tracker=tracker)
             dispatcher.utter_message(
                 response="utter_regeling_leeftijd",
                 leeftijd=int(age),
@@ -307,8 +333,23 @@ def wanted_mode(text: str, current: str | None) -> str:
     return "bewoner" if current == "medewerker" else "medewerker"
 
 
+_MODE_WORD = re.compile(r"\b(modus|mode|stand|versie)\b")
+_INTRODUCES = re.compile(r"\b(ik ben|ik werk|kben|k ben|i am|i m|im|i work)\b")
+
+
+def beyond_mode(text: str) -> str:
+    """The message without its words about role or mode: what is left is a question, if any.
+
+    "Telefoonnummer FBNA voor hulpverleners?" asks a phone number; "gewone modus" asks nothing.
+    """
+    norm = _MODE_WORD.sub(" ", _TO_STAFF.sub(" ", _TO_RESIDENT.sub(" ", normalize_text(text))))
+    return " ".join(norm.split())
+
+
 class ActionModus(Action):
-    """Switch between resident answers and terse, complete staff answers."""
+    """Switch between resident answers and terse, complete staff answers; a question in the same
+    message is answered too, and a question that only contains a word like 'gewoon' or 'cliënt'
+    is answered instead of switching."""
 
     def name(self) -> str:
         return "action_modus"
@@ -316,8 +357,35 @@ class ActionModus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if wanted_mode(last_text(tracker), tracker.get_slot("modus")) == "medewerker":
+        text = last_text(tracker)
+        current = tracker.get_slot("modus") or "bewoner"
+        wanted = wanted_mode(text, tracker.get_slot("modus"))
+        norm = normalize_text(text)
+        explicit = bool(_MODE_WORD.search(norm))
+        # "ik ben hulpverlener, ...": a switch; "telefoonnummer voor hulpverleners?": a question.
+        switch = explicit or (wanted != current and bool(_INTRODUCES.search(norm)))
+        rest = beyond_mode(text)
+        hit = None
+        if len(topic_words(rest)) >= 2:
+            hits = ranked_questions(tracker, limit=1, text=rest)
+            hit = hits[0] if hits and hits[0].score >= ANSWER_WHEN_LOST else None
+        events: list[dict[str, Any]] = []
+        if hit is not None and not switch:
+            # "heb ik een speciale digid nodig of gewoon de normale": a question, not a switch.
+            return say_answer(dispatcher, hit, tracker=tracker)
+        if (
+            hit is None
+            and not switch
+            and wanted == current
+            and len(text.split()) >= FULL_QUESTION_WORDS
+        ):
+            # A full question the content does not know well: the fallback's best effort.
+            return ActionFallback().run(dispatcher, tracker, domain)
+        if wanted == "medewerker":
             dispatcher.utter_message(response="utter_medewerker_modus")
-            return [SlotSet("modus", "medewerker")]
-        dispatcher.utter_message(response="utter_bewoner_modus")
-        return [SlotSet("modus", "bewoner")]
+        else:
+            dispatcher.utter_message(response="utter_bewoner_modus")
+        events.append(SlotSet("modus", wanted))
+        if hit is not None:
+            events += say_answer(dispatcher, hit, tracker=tracker)
+        return events

@@ -99,11 +99,15 @@ def in_focus(tracker: Tracker) -> str | None:
 
 
 def ranked_questions(
-    tracker: Tracker, limit: int = 3, named: dict[str, set[str]] | None = None
+    tracker: Tracker,
+    limit: int = 3,
+    named: dict[str, set[str]] | None = None,
+    text: str | None = None,
 ) -> list[VraagHit]:
     """The questions the latest message most likely asks, with the conversation as context.
-    ``named``: the message's named records when the caller has them already."""
-    text = last_text(tracker)
+    ``named``: the message's named records when the caller has them already; ``text``: the part
+    of the message to rank (default: all of it)."""
+    text = last_text(tracker) if text is None else text
     if not text:
         return []
     named = named_records(tracker) if named is None else named

@@ -36,7 +36,10 @@ class RegelingAnswer:
     honestly, with close matches as buttons. The answered regulation stays in focus.
     """
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView
+    ) -> list[dict[str, Any]] | None:
+        """Utter the answer; return events beyond the regulation in focus, if any."""
         raise NotImplementedError
 
     def run(
@@ -69,8 +72,8 @@ class RegelingAnswer:
             if suggest(dispatcher, tracker):
                 return []
             return _not_found(dispatcher, tracker)
-        self.answer(dispatcher, tracker, reg)
-        return [SlotSet("regeling", reg.id)]
+        extra = self.answer(dispatcher, tracker, reg) or []
+        return [SlotSet("regeling", reg.id), *extra]
 
 
 class ActionRegelingUitleg(RegelingAnswer, Action):

@@ -158,3 +158,73 @@ def test_turning_18_checklist_never_shows_a_past_date_as_a_to_do():
     assert scholieren.startswith("Nu al") and "september 2026" in scholieren
     zorg = _when(items["zorgverzekering_18"], birthday, today)
     assert zorg == "Vanaf 1 januari 2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "words"),
+    [
+        # a question that names staff, but asks a phone number: the number, not a mode switch
+        ("wat is het nummer van geldfit voor mijn cliënten?", {}, ["0800-8115"]),
+        # 'gewoon' and 'normaal' are words of a question here, not 'back to resident mode'
+        ("kan ik gewoon bellen met de belastingtelefoon?", {"modus": "bewoner"}, ["0800-0543"]),
+    ],
+)
+def test_a_question_with_a_mode_word_gets_its_answer_not_a_switch(text, slots, words):
+    from actions.gesprek import ActionModus
+
+    msgs, events = run(ActionModus(), tracker(text, "modus", slots))
+    said = " ".join(str(m.get("antwoord") or m.get("text") or "") for m in msgs)
+    assert all(w in said for w in words), said
+    assert not any(
+        m.get("response") in {"utter_medewerker_modus", "utter_bewoner_modus"} for m in msgs
+    )
+    assert not any(e.get("name") == "modus" for e in events)
+
+
+def test_an_introduction_with_a_question_switches_and_answers():
+    from actions.gesprek import ActionModus
+
+    msgs, events = run(
+        ActionModus(),
+        tracker("ik ben schuldhulpverlener, wat is het telefoonnummer van geldfit", "modus"),
+    )
+    assert msgs[0]["response"] == "utter_medewerker_modus"
+    assert "0800-8115" in " ".join(str(m.get("antwoord") or "") for m in msgs[1:])
+    assert {"event": "slot", "name": "modus", "value": "medewerker"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+@pytest.mark.parametrize("text", ["gewone modus", "ik ben medewerker van het buurtteam"])
+def test_a_plain_mode_request_only_switches(text):
+    from actions.gesprek import ActionModus
+
+    msgs, events = run(ActionModus(), tracker(text, "modus"))
+    assert [m["response"] for m in msgs] in (["utter_bewoner_modus"], ["utter_medewerker_modus"])
+    assert [e["name"] for e in events] == ["modus"]
+
+
+def _with_entities(text: str, intent: str, entities: list[dict]) -> Tracker:
+    t = tracker(text, intent)
+    t.latest_message["entities"] = entities
+    return t
+
+
+def test_an_age_in_a_story_does_not_replace_the_answer_with_an_age_check():
+    """'ik ben 23 en de kale huur is 960': the rent limit answers, not 'je leeftijd past'."""
+    from actions.gesprek import ActionRegelingRecht
+
+    ents = [{"entity": "leeftijd", "value": 23}, {"entity": "regeling", "value": "huurtoeslag"}]
+    text = "ik ben 23 en vond een woning met 960 euro kale huur, krijg ik dan huurtoeslag"
+    msgs, _ = run(ActionRegelingRecht(), _with_entities(text, "regeling_recht", ents))
+    assert msgs[0]["response"] == "utter_vraag_antwoord"
+    assert "932,93" in msgs[0]["antwoord"]
+
+
+def test_a_question_about_the_age_itself_gets_the_age_check():
+    from actions.gesprek import ActionRegelingRecht
+
+    ents = [{"entity": "leeftijd", "value": 19}, {"entity": "regeling", "value": "huurtoeslag"}]
+    text = "ben ik met 19 oud genoeg voor huurtoeslag"
+    msgs, _ = run(ActionRegelingRecht(), _with_entities(text, "regeling_recht", ents))
+    assert msgs[0]["response"] == "utter_regeling_leeftijd"

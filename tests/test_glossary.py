@@ -13,6 +13,10 @@ from knowledge.glossary import added_words
         ("is there free legal advice", {"juridisch", "loket"}),
         ("can i pay my rent arrears in instalments", {"huurachterstand", "betalingsregeling"}),
         ("gehuwdennorm pw 2026", {"bijstandsnorm", "participatiewet"}),
+        # everyday Dutch for the content's own words
+        ("ik heb 10 duizend gespaard", {"spaargeld", "vermogen"}),
+        ("ik heb een eenmanszaak die slecht loopt", {"zelfstandige", "bbz"}),
+        ("telt de overwaarde mee", {"eigen", "huis", "vermogen"}),
     ],
 )
 def test_english_and_jargon_get_the_dutch_words(text, words):
