@@ -2,7 +2,8 @@
 
 - ``retention_days()``: ``BW_RETENTION_DAYS`` (default 90).
 - ``forget(sender_id)``: everything about one resident outside the tracker store (cases with
-  their notes and outbox, channel state and the encrypted id mapping). The tracker store calls
+  their notes and outbox, channel state and the encrypted id mapping, in a SQLite file or in
+  the PostgreSQL database of ``BW_CHANNELS_DB``). The tracker store calls
   it when a resident confirms "verwijder mijn gesprek" (channels/tracker_store.py).
 - ``purge()``: everything older than the retention period, in every store, plus old log files.
   ``python -m bot privacy purge`` runs it (from cron, e.g. daily).
@@ -28,14 +29,16 @@ def retention_days() -> int:
 
 
 def channel_store_paths() -> set[str]:
-    """The configured channel store plus every one this process opened (tests use their own)."""
+    """The configured channel store plus every one this process opened (tests use their own):
+    SQLite files that exist, and a database URL (``BW_CHANNELS_DB=postgresql://...``) always,
+    so forget and the retention purge reach the shared PostgreSQL channel tables too."""
     from channels.settings import DEFAULT_STATE_DB  # noqa: PLC0415
-    from channels.store import opened_paths  # noqa: PLC0415
+    from channels.store import is_url, location_of, opened_paths  # noqa: PLC0415
 
     paths = opened_paths()
-    configured = Path(os.environ.get("BW_CHANNELS_DB") or DEFAULT_STATE_DB)
-    if configured.exists():
-        paths.add(str(configured.resolve()))
+    configured = location_of(os.environ.get("BW_CHANNELS_DB") or DEFAULT_STATE_DB)
+    if is_url(configured) or Path(configured).exists():
+        paths.add(configured)
     return paths
 
 
@@ -45,11 +48,21 @@ def _case_tables():
     return HandoffCase, CaseNote, OutboxMessage
 
 
+def _create_case_tables(engine) -> None:
+    """Create the case and desk tables when this database has none yet, before the deleting
+    transaction: created inside it (on another connection) SQLite waits on that transaction's
+    own lock and fails with 'database is locked'."""
+    from channels.case_desk import CaseDesk  # noqa: PLC0415
+    from channels.cases import CaseStore  # noqa: PLC0415
+
+    CaseStore(engine)
+    CaseDesk(engine)
+
+
 def _desk_rows(session, case_ids) -> int:
     """Internal notes, call-back attempts and areas of these cases (``channels.case_desk``)."""
-    from channels.case_desk import CaseDesk, delete_for_cases  # noqa: PLC0415
+    from channels.case_desk import delete_for_cases  # noqa: PLC0415
 
-    CaseDesk(session.get_bind())  # creates the tables when this database has none yet
     return delete_for_cases(session, case_ids)
 
 
@@ -69,14 +82,13 @@ def forget(
     from sqlalchemy import delete, select  # noqa: PLC0415
     from sqlalchemy.orm import Session  # noqa: PLC0415
 
-    from channels.cases import CaseStore  # noqa: PLC0415
     from channels.store import ChannelStore  # noqa: PLC0415
     from knowledge import misses  # noqa: PLC0415
     from knowledge.db import get_engine  # noqa: PLC0415
 
     HandoffCase, CaseNote, OutboxMessage = _case_tables()
     engine = engine or get_engine()
-    CaseStore(engine)  # creates the tables when this database has none yet
+    _create_case_tables(engine)
     counts = {"cases": 0, "notes": 0, "outbox": 0, "channel_rows": 0}
     with Session(engine, future=True) as s, s.begin():
         ids = select(HandoffCase.id).where(HandoffCase.sender_id == sender_id)
@@ -128,12 +140,11 @@ def purge_cases(cutoff: float, engine=None) -> dict:
     from sqlalchemy import delete, func, select  # noqa: PLC0415
     from sqlalchemy.orm import Session  # noqa: PLC0415
 
-    from channels.cases import CaseStore  # noqa: PLC0415
     from knowledge.db import get_engine  # noqa: PLC0415
 
     HandoffCase, CaseNote, OutboxMessage = _case_tables()
     engine = engine or get_engine()
-    CaseStore(engine)
+    _create_case_tables(engine)
     before = dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).replace(tzinfo=None)
     last = func.coalesce(HandoffCase.closed_at, HandoffCase.taken_at, HandoffCase.created_at)
     with Session(engine, future=True) as s, s.begin():

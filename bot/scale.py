@@ -29,6 +29,10 @@ from bot import env, runtime, serve
 DB_USER = "bestaanswijzer"
 KB_DB = "bestaanswijzer"  # knowledge base and handoff cases
 TRACKER_DB = "rasa_tracker"
+# Channel state (channels/store.py: sender map, 24-hour window, outbox, deliveries, ...), shared
+# by every Rasa instance; a database of its own, because its table names (outbox) are the case
+# store's too.
+CHANNELS_DB = "bw_channels"
 INSTANCES = 2
 
 
@@ -249,13 +253,13 @@ def start_postgres(cfg: ScaleConfig) -> None:
 
 
 def create_databases(cfg: ScaleConfig) -> None:
-    """Create the knowledge/cases and tracker databases when missing."""
+    """Create the knowledge/cases, tracker and channel-state databases when missing."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url(cfg, "postgres"), future=True, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         have = {r[0] for r in conn.execute(text("SELECT datname FROM pg_database"))}
-        for db in (KB_DB, TRACKER_DB):
+        for db in (KB_DB, TRACKER_DB, CHANNELS_DB):
             if db not in have:
                 conn.execute(text(f'CREATE DATABASE "{db}" OWNER {DB_USER}'))
     engine.dispose()
@@ -464,8 +468,23 @@ def _stop_pidfile(path: Path, timeout: float = 15.0) -> None:
 
 
 def app_env(cfg: ScaleConfig) -> dict[str, str]:
-    """Environment for Rasa and the action servers: the shared PostgreSQL database."""
-    return {"BW_DATABASE_URL": database_url(cfg)}
+    """Environment for Rasa and the action servers: the shared PostgreSQL databases (knowledge
+    base and cases; channel state, so a resident's sender map, 24-hour window and outbox are the
+    same whichever instance answers)."""
+    return {"BW_DATABASE_URL": database_url(cfg), "BW_CHANNELS_DB": database_url(cfg, CHANNELS_DB)}
+
+
+def channel_credentials(cfg: ScaleConfig) -> dict[str, dict[str, Any]]:
+    """credentials.yml for the Rasa instances: the channels of ``bot serve``, with the shared
+    channel database for Telegram and WhatsApp (their ``state_db`` would otherwise be this
+    command's ``BW_CHANNELS_DB``, a file per host). The REST channels read ``BW_CHANNELS_DB``
+    from ``app_env``."""
+    shared = app_env(cfg)["BW_CHANNELS_DB"]
+    channels = serve.channel_credentials()
+    for creds in channels.values():
+        if "state_db" in creds:
+            creds["state_db"] = shared
+    return channels
 
 
 def start_actions(cfg: ScaleConfig) -> None:
@@ -497,7 +516,7 @@ def start_rasa(cfg: ScaleConfig, model: Path) -> None:
     folder = cfg.folder / "rasa"
     endpoints = write_scale_endpoints(cfg)
     os.chmod(endpoints, 0o600)  # holds the database and Redis passwords
-    channels = serve.channel_credentials()
+    channels = channel_credentials(cfg)  # credentials.yml: mode 0600 (serve.write_credentials)
     token = load_secrets(cfg)["rasa_token"]
     procs = []
     for i, port in enumerate(cfg.rasa_ports, 1):
@@ -545,6 +564,9 @@ def start(cfg: ScaleConfig, model: Path | None = None) -> dict[str, Any]:
 
     CaseStore(engine)  # creates the handoff tables before two action servers race to do it
     engine.dispose()
+    from channels.store import ChannelStore
+
+    ChannelStore(app_env(cfg)["BW_CHANNELS_DB"])  # the channel tables, before two Rasa instances
     model = model or training.ensure_model()
     start_actions(cfg)
     start_nginx(cfg)

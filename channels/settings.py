@@ -16,6 +16,7 @@ from typing import Any
 from knowledge.db import var_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+# BW_CHANNELS_DB (``state_db``): a SQLite file path or a postgresql:// URL (channels/store.py).
 DEFAULT_STATE_DB = var_dir() / "channels.db"
 TELEGRAM_DEFAULT_API = "https://api.telegram.org/bot"
 WHATSAPP_DEFAULT_API = "https://graph.facebook.com/v20.0"

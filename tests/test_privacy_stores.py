@@ -293,3 +293,13 @@ def test_staff_replies_wait_encrypted_in_the_case_outbox(tmp_path):
     assert stored and all("0612345678" not in s for s in stored)
     assert cases.take_outbox("sender-x") == ["Bel me gerust op 0612345678."]
     assert cases.take_outbox("sender-x") == []
+
+
+def test_forget_and_purge_work_on_a_case_database_that_has_no_tables_yet(tmp_path):
+    """The desk tables are made before the deleting transaction (inside it SQLite waited on its
+    own lock: 'database is locked')."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'cases.db'}", future=True)
+    counts = privacy.forget("niemand", engine, channel_stores=[])
+    assert counts == {"cases": 0, "notes": 0, "outbox": 0, "channel_rows": 0, "search_misses": 0}
+    fresh = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}", future=True)
+    assert privacy.purge_cases(time.time(), fresh) == {"cases": 0, "notes": 0, "outbox": 0}
