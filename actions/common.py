@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.faq import topic_words
+from knowledge.faq import is_follow_up, topic_words
 from knowledge.models import Gemeente
 from knowledge.register import speaks_staff
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
@@ -93,15 +93,19 @@ def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
         national = [r for r in regs if r.gemeente is None]
         if local or national:
             return (local or national)[0]
+    named = entity(tracker, "regeling")
+    slot = tracker.get_slot("regeling")
     # A search over the words, only when the message has a topic word: "waar moet ik dat
     # aanvragen?" refers back to the slot, and a search over its generic words finds anything.
-    found = service.find_regeling(text, where) if text and topic_words(text) else None
+    # A short follow-up with a regulation in focus refers back too: "hoeveel extra kan dat
+    # maximaal?" after the eigen risico is not about a regulation with 'extra' in a synonym.
+    refers_back = bool(slot) and not named and is_follow_up(text, False)
+    searched = bool(text) and bool(topic_words(text)) and not refers_back
+    found = service.find_regeling(text, where) if searched else None
     if found:
         return found
-    named = entity(tracker, "regeling")
     if isinstance(named, str) and (reg := service.regeling(named)):
         return reg
-    slot = tracker.get_slot("regeling")
     return service.regeling(slot) if slot else None
 
 

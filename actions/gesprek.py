@@ -27,6 +27,7 @@ from actions.common import (
 from actions.fallback import FULL_QUESTION_WORDS, ActionFallback
 from actions.kennis import (
     ANSWER_WHEN_LOST,
+    SUGGEST,
     answer_first,
     answer_from_content,
     named_records,
@@ -126,13 +127,54 @@ class ActionRegelingRecht(RegelingAnswer, Action):
         dispatcher.utter_message(response="utter_regeling_geen_beslissing", **fields)
 
 
+#: "hoeveel tijd", "hoe lang", "binnen hoeveel weken": a question about time, not an amount.
+_ASKS_ABOUT_TIME = re.compile(
+    r"\b(hoeveel (tijd|dagen|weken|maanden|jaar)|hoe lang|hoelang|termijn|binnen hoeveel"
+    r"|how long|how much time)\b"
+)
+
+
+def _same_regulation(record_id: str, reg_id: str) -> bool:
+    """A gemeente's own variant counts as its national regulation (bijstand_amsterdam, bijstand)."""
+    return (
+        record_id == reg_id
+        or record_id.startswith(f"{reg_id}_")
+        or reg_id.startswith(f"{record_id}_")
+    )
+
+
 class ActionRegelingBedrag(RegelingAnswer, Action):
     """'hoeveel krijg ik?': amounts with the year they hold for, or honestly none."""
 
     def name(self) -> str:
         return "action_regeling_bedrag"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView
+    ) -> list[dict[str, Any]] | None:
+        # "binnen hoeveel tijd moet dat?", "hoeveel extra kan dat maximaal?": a question from the
+        # content about this regulation answers what the list of amounts cannot; when the
+        # regulation has no amounts at all, a less close question still beats "geen bedrag".
+        time = bool(_ASKS_ABOUT_TIME.search(normalize_text(last_text(tracker))))
+        floor = SUGGEST if time or not reg.bedragen else ANSWER_WHEN_LOST
+        # With amounts to show, only a question about an amount beats them; what the regulation
+        # is never answers "hoeveel".
+        facets = {"bedrag"} if reg.bedragen and not time else None
+        hit = next(
+            (
+                h
+                for h in ranked_questions(tracker, limit=5)
+                if _same_regulation(h.vraag.record_id, reg.id)
+            ),
+            None,
+        )
+        if (
+            hit is not None
+            and hit.score >= floor
+            and hit.vraag.facet != "wat"
+            and (facets is None or hit.vraag.facet in facets)
+        ):
+            return say_answer(dispatcher, hit, tracker=tracker)
         fields = resident_fields(reg)
         if reg.bedragen:
             dispatcher.utter_message(

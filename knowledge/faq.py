@@ -21,6 +21,7 @@ and a score between 0 and 1 is a usable confidence.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -45,6 +46,14 @@ STAFF_ONLY_PENALTY = 0.1
 #: A question about a record the message does not name, and that is not in focus, while its own
 #: ways of asking all name it ("mijn ww is te laag" for "ik kom niet rond"): this much lower.
 UNNAMED_PENALTY = 0.15
+#: A question about another year than the one the message names ("KGB 2026" and a 2025 question):
+#: this much lower; one about the named year: a little higher. Without a year, a question about
+#: a past year drops a little: people ask about now unless they say otherwise.
+OTHER_YEAR_PENALTY = 0.15
+SAME_YEAR_BONUS = 0.05
+PAST_YEAR_PENALTY = 0.05
+_YEAR = re.compile(r"\b(20[0-9]{2})\b")
+_LAST_YEAR = re.compile(r"\b(vorig(e)? jaar|vorigjaar|last year|afgelopen jaar)\b")
 #: Sentences shorter than this many words are not scored on their own.
 MIN_SENTENCE_WORDS = 4
 #: A question that shares no topic word with the message keeps only this part of its score:
@@ -173,6 +182,31 @@ COST_QUESTION = re.compile(
 def is_cost_question(text: str) -> bool:
     """A short question about cost and nothing else: the cost of what the conversation is about."""
     return bool(COST_QUESTION.match(normalize_text(text or "").strip(" ?!.")))
+
+
+def years_named(text: str, today: dt.date | None = None) -> set[int]:
+    """The years a message asks about: "in 2025", "vorig jaar" (last year)."""
+    this_year = (today or dt.date.today()).year
+    norm = normalize_text(text)
+    years = {int(y) for y in _YEAR.findall(norm)}
+    if _LAST_YEAR.search(norm):
+        years.add(this_year - 1)
+    return years
+
+
+def _year_shift(jaar: int | None, years: set[int], reasons: list[str]) -> float:
+    """The score change for a question's year against the years the message names."""
+    if jaar is None:
+        return 0.0
+    if years:
+        if jaar in years:
+            return SAME_YEAR_BONUS
+        reasons.append(f"over {jaar}, gevraagd naar {'/'.join(map(str, sorted(years)))}")
+        return -OTHER_YEAR_PENALTY
+    if jaar < dt.date.today().year:
+        reasons.append(f"over {jaar}")
+        return -PAST_YEAR_PENALTY
+    return 0.0
 
 
 def is_follow_up(text: str, names_something: bool) -> bool:
@@ -316,6 +350,7 @@ class QuestionIndex:
         sims = self.similarity(text)
         asked = topic_words(text)
         named_ids = {_family(rid, gemeente) for ids in named.values() for rid in ids}
+        years = years_named(text)
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
             # Another gemeente's own regulation or organisation is never answered; without a
@@ -347,6 +382,7 @@ class QuestionIndex:
             ):
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
+            score += _year_shift(v.jaar, years, reasons)
             if v.doelgroep == "medewerker" and not staff:
                 score -= STAFF_ONLY_PENALTY
             elif staff and v.doelgroep == "medewerker":

@@ -228,3 +228,39 @@ def test_a_question_about_the_age_itself_gets_the_age_check():
     text = "ben ik met 19 oud genoeg voor huurtoeslag"
     msgs, _ = run(ActionRegelingRecht(), _with_entities(text, "regeling_recht", ents))
     assert msgs[0]["response"] == "utter_regeling_leeftijd"
+
+
+def test_a_short_follow_up_stays_with_the_regulation_in_focus():
+    """'hoeveel extra kan dat maximaal?' after the eigen risico: 'extra' in another regulation's
+    synonym ('extra geld laag inkomen') does not take the conversation elsewhere."""
+    from actions.common import regeling_in_focus
+
+    t = tracker("hoeveel extra kan dat maximaal?", "regeling_bedrag", {"regeling": "eigen_risico"})
+    assert regeling_in_focus(t).id == "eigen_risico"
+    # a message that names a regulation still moves on
+    t = tracker("en hoe zit het met huurtoeslag?", "regeling_bedrag", {"regeling": "eigen_risico"})
+    assert regeling_in_focus(t).id == "huurtoeslag"
+
+
+def test_how_long_is_answered_from_the_content_not_as_an_amount():
+    from actions.gesprek import ActionRegelingBedrag
+
+    t = tracker(
+        "binnen hoeveel tijd moet dat?", "regeling_bedrag", {"regeling": "bezwaar_toeslagen"}
+    )
+    t.events = [
+        {"event": "user", "text": "kan ik bezwaar maken tegen de brief over mijn zorgtoeslag?"},
+        {"event": "user", "text": "binnen hoeveel tijd moet dat?"},
+    ]
+    msgs, _ = run(ActionRegelingBedrag(), t)
+    assert msgs[0]["response"] == "utter_vraag_antwoord"
+    assert "6 weken" in msgs[0]["antwoord"]
+
+
+def test_how_much_with_amounts_gets_the_amounts_not_what_it_is():
+    from actions.gesprek import ActionRegelingBedrag
+
+    t = tracker("hoeveel krijg ik dan?", "regeling_bedrag", {"regeling": "huurtoeslag"})
+    msgs, _ = run(ActionRegelingBedrag(), t)
+    said = " ".join(str(m.get("antwoord") or m.get("bedragen") or "") for m in msgs)
+    assert "932,93" in said

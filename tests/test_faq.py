@@ -191,3 +191,21 @@ def test_messages_outside_our_subject_are_rarely_answered_from_the_content(kb):
             answered.append((message, hits[0].vraag.sleutel, round(hits[0].score, 2)))
     assert len(data["berichten"]) >= 50
     assert len(answered) <= len(data["berichten"]) // 10, answered
+
+
+def test_the_year_asked_about_decides_between_two_versions_of_a_question(kb):
+    """'KGB 2026 alleenstaande-ouderkop' is not answered with the 2025 figure, and 'vorig jaar'
+    is (the content has both)."""
+    import datetime as dt
+
+    from knowledge.faq import years_named
+
+    assert years_named("wat kreeg ik vorig jaar", dt.date(2026, 12, 1)) == {2025}
+    assert years_named("kgb 2026 en 2025") == {2025, 2026}
+    named = {"regeling": {"kindgebonden_budget"}}
+    now = kb.ask("hoe hoog is de alleenstaande-ouderkop in 2026", named=named, limit=5)
+    years = [h.vraag.jaar for h in now if "ouderkop" in h.vraag.vraag.lower()]
+    assert years and years[0] == 2026, [(h.vraag.sleutel, h.vraag.jaar, h.reasons) for h in now]
+    before = kb.ask("hoe hoog was de alleenstaande-ouderkop in 2025", named=named, limit=5)
+    years = [h.vraag.jaar for h in before if "ouderkop" in h.vraag.vraag.lower()]
+    assert years and years[0] == 2025
