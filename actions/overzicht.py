@@ -17,7 +17,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import kb, last_text
-from knowledge.eligibility import PLACE_REASON, Indication, Situation, candidate_ids, regelcheck
+from knowledge.eligibility import (
+    PLACE_REASON,
+    Indication,
+    Situation,
+    candidate_ids,
+    past_aow_route,
+    regelcheck,
+)
 from knowledge.text import normalize_text
 from nlu.situatie import Facts, facts_from_text
 
@@ -86,7 +93,7 @@ def answer_overview(
     # What the story itself supports comes first; a regulation only "because you live here"
     # says nothing about this person and is left to the check.
     results = sorted(
-        (i for i in found if _own_reasons(i)),
+        (i for i in found if _own_reasons(i) and not past_aow_route(i)),
         key=lambda i: (i.status != "waarschijnlijk", -len(_own_reasons(i))),
     )[:MAX_SHOWN]
     if not results:

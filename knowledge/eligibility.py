@@ -243,7 +243,16 @@ def _aow_route(out: list[Indication], s: Situation) -> list[Indication]:
         if ind.regeling.id in tot:
             ind.open.insert(0, aow["reden"])
             ind.status = "misschien"
+        elif ind.regeling.id in vanaf and aow.get("reden_aio"):
+            ind.redenen.insert(0, aow["reden_aio"].format(leeftijd=s.leeftijd))
     return sorted(out, key=lambda i: i.regeling.id not in vanaf)
+
+
+def past_aow_route(ind: Indication) -> bool:
+    """True for bijstand or the IIT of someone who may have reached the AOW age: it is open only
+    with the AOW caveat, so a short overview leaves it out and names the AIO instead."""
+    reden = (config().get("aow") or {}).get("reden")
+    return bool(reden) and reden in ind.open
 
 
 def regelcheck(

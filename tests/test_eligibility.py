@@ -84,3 +84,33 @@ def test_no_aio_for_someone_of_working_age(kb):
     out = _check(kb, Situation(34, "alleenstaand", 120_000, 85_000, 50_000, "amsterdam"))
     assert "aio_aanvulling" not in out
     assert out["bijstand_amsterdam"].status == "waarschijnlijk"
+
+
+def test_the_overview_from_a_story_names_the_aio_not_bijstand_for_a_pensioner(kb):
+    """'ik ben 71, mijn aow is niet volledig: welke regelingen zijn er?' The short overview said
+    'bijstand: je bent 71 (minstens 18)'; bijstand and the IIT stop at the AOW age."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.overzicht import answer_overview
+
+    def said(text: str) -> str:
+        t = Tracker.from_dict(
+            {
+                "sender_id": "u",
+                "slots": {"gemeente": "amsterdam"},
+                "latest_message": {"text": text, "intent": {"name": "x"}, "entities": []},
+                "events": [],
+                "active_loop": {},
+                "latest_action_name": "action_listen",
+            }
+        )
+        d = CollectingDispatcher()
+        assert answer_overview(d, t) is not None
+        return d.messages[0]["regelingen"]
+
+    old = said("ik ben 71 en mijn aow is niet volledig. welke regelingen zijn er voor mij?")
+    assert "AIO" in old and "AOW-leeftijd" in old
+    assert "Bijstand" not in old and "inkomenstoeslag" not in old
+    young = said("ik ben 22 en heb weinig inkomen, wat kan ik aanvragen?")
+    assert "Bijstand" in young and "AIO" not in young
