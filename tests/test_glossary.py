@@ -17,6 +17,8 @@ from knowledge.glossary import added_words
         ("ik heb 10 duizend gespaard", {"spaargeld", "vermogen"}),
         ("ik heb een eenmanszaak die slecht loopt", {"zelfstandige", "bbz"}),
         ("telt de overwaarde mee", {"eigen", "huis", "vermogen"}),
+        ("how much can i have in savings on welfare", {"spaargeld", "vermogen", "bijstand"}),
+        ("my wife and i are both over 21", {"gehuwden", "partners"}),
     ],
 )
 def test_english_and_jargon_get_the_dutch_words(text, words):
