@@ -17,7 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
-from actions.kennis import ANSWER_WHEN_LOST, SUGGEST, answer_closest, answer_from_content, suggest
+from actions.kennis import (
+    ANSWER_WHEN_LOST,
+    FULL_QUESTION_WORDS,
+    SUGGEST,
+    answer_closest,
+    answer_from_content,
+    suggest,
+)
 from actions.kosten import answer_cost
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
@@ -27,10 +34,9 @@ LONG_STORY_WORDS = 18
 #: (the person is offered after it): on the spent blind sets h, j, l, n and p, 23 of the 40 such
 #: stories had the right answer in their closest question, and got only "het is veel" before.
 LONG_STORY_ANSWER = 0.2
-#: A message of this many words is a full question: between SUGGEST and ANSWER_WHEN_LOST it gets
-#: the closest answer with the other close questions as buttons; a shorter one ("toeslag
-#: partner") is asked what it means.
-FULL_QUESTION_WORDS = 6
+# A full question (FULL_QUESTION_WORDS): between SUGGEST and ANSWER_WHEN_LOST it gets the closest
+# answer with the other close questions as buttons; a shorter one ("toeslag partner") is asked
+# what it means.
 REGELING_ACTIONS = {
     "regeling_uitleg": "action_regeling_uitleg",
     "regeling_aanvragen": "action_regeling_aanvragen",

@@ -24,9 +24,10 @@ from actions.common import (
     place_named,
     staff_view,
 )
-from actions.fallback import FULL_QUESTION_WORDS, ActionFallback
+from actions.fallback import ActionFallback
 from actions.kennis import (
     ANSWER_WHEN_LOST,
+    FULL_QUESTION_WORDS,
     SUGGEST,
     answer_first,
     answer_from_content,

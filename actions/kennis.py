@@ -35,6 +35,8 @@ ANSWER = 0.65
 ANSWER_SITUATION = 0.8
 #: A message whose intent found nothing better: answer from this score.
 ANSWER_WHEN_LOST = 0.42
+#: A message of this many words is a full question, not a bare answer like "1200" or "ja".
+FULL_QUESTION_WORDS = 6
 #: Close questions worth offering as "bedoel je ...?" buttons.
 SUGGEST = 0.30
 
@@ -442,5 +444,11 @@ class ActionGeenVraag(Action):
         answered = answer_from_content(dispatcher, tracker)
         if answered is not None:
             return answered
+        if len(last_text(tracker).split()) >= FULL_QUESTION_WORDS:
+            # "ik moet 180 euro aan duo betalen maar verdien 1400, kan dat lager?" is a question
+            # with numbers in it, not a bare answer: the fallback's best effort, not "waarmee?".
+            from actions.fallback import ActionFallback  # noqa: PLC0415 - fallback imports this
+
+            return ActionFallback().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_how_can_i_help")
         return []

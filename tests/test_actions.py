@@ -264,3 +264,15 @@ def test_how_much_with_amounts_gets_the_amounts_not_what_it_is():
     msgs, _ = run(ActionRegelingBedrag(), t)
     said = " ".join(str(m.get("antwoord") or m.get("bedragen") or "") for m in msgs)
     assert "932,93" in said
+
+
+def test_a_question_read_as_a_bare_number_gets_an_answer_not_waarmee():
+    """'ik moet 180 euro aan duo betalen maar verdien 1400, kan dat lager?' was read as a number
+    ('inform_getal') and got 'Waar kan ik je mee helpen?'; a bare '1200' still does."""
+    from actions.kennis import ActionGeenVraag
+
+    text = "ik moet elke maand 180 euro aan duo betalen maar ik verdien maar 1400 netto. kan dat lager?"
+    msgs, _ = run(ActionGeenVraag(), tracker(text, "inform_getal"))
+    assert msgs and all(m.get("response") != "utter_how_can_i_help" for m in msgs)
+    msgs, _ = run(ActionGeenVraag(), tracker("1200", "inform_getal"))
+    assert [m["response"] for m in msgs] == ["utter_how_can_i_help"]
