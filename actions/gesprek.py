@@ -32,13 +32,13 @@ from actions.kennis import (
     answer_first,
     answer_from_content,
     named_records,
+    question_beyond,
     ranked_questions,
     say_answer,
 )
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
-from knowledge.faq import topic_words
 from knowledge.text import normalize_text
 from knowledge.views import RegelingView
 from nlu import numbers
@@ -380,13 +380,9 @@ _MODE_WORD = re.compile(r"\b(modus|mode|stand|versie)\b")
 _INTRODUCES = re.compile(r"\b(ik ben|ik werk|kben|k ben|i am|i m|im|i work)\b")
 
 
-def beyond_mode(text: str) -> str:
-    """The message without its words about role or mode: what is left is a question, if any.
-
-    "Telefoonnummer FBNA voor hulpverleners?" asks a phone number; "gewone modus" asks nothing.
-    """
-    norm = _MODE_WORD.sub(" ", _TO_STAFF.sub(" ", _TO_RESIDENT.sub(" ", normalize_text(text))))
-    return " ".join(norm.split())
+#: Words about role or mode; what is left of a message is a question, if any ("Telefoonnummer
+#: FBNA voor hulpverleners?" asks a phone number; "gewone modus" asks nothing).
+_MODE_FRAME = re.compile(f"{_MODE_WORD.pattern}|{_TO_STAFF.pattern}|{_TO_RESIDENT.pattern}")
 
 
 class ActionModus(Action):
@@ -407,11 +403,7 @@ class ActionModus(Action):
         explicit = bool(_MODE_WORD.search(norm))
         # "ik ben hulpverlener, ...": a switch; "telefoonnummer voor hulpverleners?": a question.
         switch = explicit or (wanted != current and bool(_INTRODUCES.search(norm)))
-        rest = beyond_mode(text)
-        hit = None
-        if len(topic_words(rest)) >= 2:
-            hits = ranked_questions(tracker, limit=1, text=rest)
-            hit = hits[0] if hits and hits[0].score >= ANSWER_WHEN_LOST else None
+        hit = question_beyond(tracker, _MODE_FRAME)
         events: list[dict[str, Any]] = []
         if hit is not None and not switch:
             # "heb ik een speciale digid nodig of gewoon de normale": a question, not a switch.

@@ -312,6 +312,21 @@ def _buttons_for(hits: list[VraagHit]) -> list[dict[str, str]]:
     return [{"title": h.vraag.vraag, "payload": h.vraag.vraag} for h in hits]
 
 
+def question_beyond(tracker: Tracker, frame: re.Pattern[str]) -> VraagHit | None:
+    """The content's question that the message asks besides its frame words, or None.
+
+    An intent like "modus" or "privacy_vraag" fires on one word ("cliënt", "anoniem"), while
+    the message may ask something else: "telefoonnummer geldfit voor mijn cliënt?", "kan ik
+    ergens anoniem bellen over mijn schulden?". Without the frame words, at least two topic
+    words must remain and a question must be close enough to answer when lost.
+    """
+    rest = " ".join(frame.sub(" ", normalize_text(last_text(tracker))).split())
+    if len(topic_words(rest)) < 2:
+        return None
+    hits = ranked_questions(tracker, limit=1, text=rest)
+    return hits[0] if hits and hits[0].score >= ANSWER_WHEN_LOST else None
+
+
 def answer_closest(
     dispatcher: CollectingDispatcher, tracker: Tracker, minimum: float
 ) -> list[dict[str, Any]] | None:

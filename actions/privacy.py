@@ -11,10 +11,15 @@ channel state (``bot.privacy.forget``). That also works when this action server 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import last_text
+from actions.kennis import question_beyond, say_answer
+from knowledge.text import normalize_text
 
 ACTION_NAME = "action_verwijder_gesprek"
 
@@ -54,6 +59,18 @@ class ActionGreet(Action):
         return []
 
 
+#: Words about what this chat stores; a question left after them may be about something else.
+#: "anoniem" stays: "kan ik ergens anoniem bellen?" asks for anonymous help (Geldfit).
+_PRIVACY_FRAME = re.compile(
+    r"\b(privacy|gegevens|data|opgeslagen|opslaan|bewaren|bewaard|delen|gedeeld|meelezen|"
+    r"meelees\w*|leest|lezen|stored|store|share|shared)\b"
+)
+#: The message is about this chat itself: "is dit anoniem", "delen jullie dit", "gaat dit naar".
+_ABOUT_THIS_CHAT = re.compile(
+    r"\b(dit|jullie|deze chat|dit gesprek|this chat|you store|you share)\b"
+)
+
+
 class ActionPrivacy(Action):
     """'wat doen jullie met mijn gegevens': what is kept, masked, for how long, and how to delete."""
 
@@ -63,5 +80,11 @@ class ActionPrivacy(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        about_chat = bool(_ABOUT_THIS_CHAT.search(normalize_text(last_text(tracker))))
+        hit = None if about_chat else question_beyond(tracker, _PRIVACY_FRAME)
+        if hit is not None:
+            # "kan ik ergens anoniem bellen over mijn schulden?": a question about help that is
+            # anonymous, not about what this chat stores.
+            return say_answer(dispatcher, hit, tracker=tracker)
         dispatcher.utter_message(response="utter_privacy", dagen=_days())
         return []

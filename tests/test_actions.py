@@ -276,3 +276,22 @@ def test_a_question_read_as_a_bare_number_gets_an_answer_not_waarmee():
     assert msgs and all(m.get("response") != "utter_how_can_i_help" for m in msgs)
     msgs, _ = run(ActionGeenVraag(), tracker("1200", "inform_getal"))
     assert [m["response"] for m in msgs] == ["utter_how_can_i_help"]
+
+
+@pytest.mark.parametrize(
+    ("text", "privacy"),
+    [
+        ("kan ik ergens anoniem bellen over mijn schulden?", False),
+        ("is dit anoniem", True),
+        ("gaat dit naar de belastingdienst", True),
+        ("wat doen jullie met mijn gegevens", True),
+    ],
+)
+def test_anonymous_help_is_not_a_question_about_this_chat(text, privacy):
+    """'anoniem' fires the privacy intent; anonymous help (Geldfit) is another question."""
+    from actions.privacy import ActionPrivacy
+
+    msgs, _ = run(ActionPrivacy(), tracker(text, "privacy_vraag"))
+    assert (msgs[0]["response"] == "utter_privacy") is privacy
+    if not privacy:
+        assert "geldfit" in msgs[0]["antwoord"].lower()
