@@ -39,6 +39,7 @@ from actions.kennis import (
 from actions.regelingen import RegelingAnswer
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
+from knowledge.faq import family
 from knowledge.text import normalize_text
 from knowledge.views import RegelingView
 from nlu import numbers
@@ -135,15 +136,6 @@ _ASKS_ABOUT_TIME = re.compile(
 )
 
 
-def _same_regulation(record_id: str, reg_id: str) -> bool:
-    """A gemeente's own variant counts as its national regulation (bijstand_amsterdam, bijstand)."""
-    return (
-        record_id == reg_id
-        or record_id.startswith(f"{reg_id}_")
-        or reg_id.startswith(f"{record_id}_")
-    )
-
-
 class ActionRegelingBedrag(RegelingAnswer, Action):
     """'hoeveel krijg ik?': amounts with the year they hold for, or honestly none."""
 
@@ -161,11 +153,12 @@ class ActionRegelingBedrag(RegelingAnswer, Action):
         # With amounts to show, only a question about an amount beats them; what the regulation
         # is never answers "hoeveel".
         facets = {"bedrag"} if reg.bedragen and not time else None
+        where = gemeente(tracker)
         hit = next(
             (
                 h
                 for h in ranked_questions(tracker, limit=5)
-                if _same_regulation(h.vraag.record_id, reg.id)
+                if family(h.vraag.record_id, where) == family(reg.id, where)
             ),
             None,
         )

@@ -194,7 +194,7 @@ def years_named(text: str, today: dt.date | None = None) -> set[int]:
     return years
 
 
-def _year_shift(jaar: int | None, years: set[int], reasons: list[str]) -> float:
+def _year_shift(jaar: int | None, years: set[int], this_year: int, reasons: list[str]) -> float:
     """The score change for a question's year against the years the message names."""
     if jaar is None:
         return 0.0
@@ -203,7 +203,7 @@ def _year_shift(jaar: int | None, years: set[int], reasons: list[str]) -> float:
             return SAME_YEAR_BONUS
         reasons.append(f"over {jaar}, gevraagd naar {'/'.join(map(str, sorted(years)))}")
         return -OTHER_YEAR_PENALTY
-    if jaar < dt.date.today().year:
+    if jaar < this_year:
         reasons.append(f"over {jaar}")
         return -PAST_YEAR_PENALTY
     return 0.0
@@ -225,7 +225,7 @@ def _shares_topic(asked: set[str], words: set[str], prefixes: set[str]) -> bool:
     return any(w in words or (len(w) >= 5 and w[:5] in prefixes) for w in asked)
 
 
-def _family(record_id: str, gemeente: str | None) -> str:
+def family(record_id: str, gemeente: str | None) -> str:
     """A gemeente's own variant counts as its national regulation (bijstand_amsterdam -> bijstand)."""
     return record_id.removesuffix(f"_{gemeente}") if gemeente else record_id
 
@@ -349,7 +349,8 @@ class QuestionIndex:
         text = glossary.expand(text)  # English, staff shorthand: the content's own words added
         sims = self.similarity(text)
         asked = topic_words(text)
-        named_ids = {_family(rid, gemeente) for ids in named.values() for rid in ids}
+        named_ids = {family(rid, gemeente) for ids in named.values() for rid in ids}
+        this_year = dt.date.today().year
         years = years_named(text)
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
@@ -361,14 +362,12 @@ class QuestionIndex:
                 continue
             score = float(sims[i])
             reasons = [f"formulering {score:.2f}"]
-            in_focus = bool(focus) and _family(v.record_id, gemeente) == _family(
-                str(focus), gemeente
-            )
+            in_focus = bool(focus) and family(v.record_id, gemeente) == family(str(focus), gemeente)
             # The topic of a follow-up ("en hoe lang mag ik dan weg?") is the one in focus.
             if not in_focus and not _shares_topic(asked, *self._topic[i]):
                 score *= NO_TOPIC_FACTOR
                 reasons.append("geen onderwerpwoord gedeeld")
-            if v.record_id in named_ids or _family(v.record_id, gemeente) in named_ids:
+            if v.record_id in named_ids or family(v.record_id, gemeente) in named_ids:
                 score += NAMED_BONUS
                 reasons.append(f"genoemd: {v.record_naam}")
             elif named_ids:
@@ -382,7 +381,7 @@ class QuestionIndex:
             ):
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
-            score += _year_shift(v.jaar, years, reasons)
+            score += _year_shift(v.jaar, years, this_year, reasons)
             if v.doelgroep == "medewerker" and not staff:
                 score -= STAFF_ONLY_PENALTY
             elif staff and v.doelgroep == "medewerker":
