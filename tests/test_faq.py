@@ -119,6 +119,23 @@ def test_the_question_asked_ranks_first(kb, message, named, expected):
     assert hits[0].score >= ANSWER
 
 
+def test_a_debt_question_about_a_young_relative_is_not_the_parents_question(kb):
+    """The questions about contracts and debts at 18 have a record of their own: a debt question
+    that names schuldhulp and mentions a relative of 19 gets schuldhulp, a parent who asks about
+    the debts of their child of 18 still gets that answer."""
+    hits = kb.ask(
+        "mijn neef is 19 en heeft schulden bij de telefoonaanbieder, waar kan hij hulp krijgen",
+        named={"regeling": {"schuldhulpverlening"}},
+        gemeente="amsterdam",
+    )
+    assert hits and hits[0].vraag.record_id == "schuldhulpverlening", [
+        (h.vraag.sleutel, round(h.score, 2)) for h in hits
+    ]
+    parent = kb.ask("mijn kind is 18 en heeft schulden moet ik die betalen", gemeente="amsterdam")
+    assert parent[0].vraag.sleutel == "meerderjarig_contracten:ouder_schulden_kind_18"
+    assert parent[0].score >= ANSWER
+
+
 def test_a_named_regulation_beats_a_closer_wording_of_another(kb):
     """'zorgtoeslag' + a partner moving in: the zorgtoeslag question, not the bijstand one."""
     text = "krijg ik nog zorgtoeslag als mijn vriend bij mij intrekt"
