@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 
 import httpx
 import pytest
 
 from actions.office_hours import hours
+from bot.env import ACTION_TOKEN_HEADER, action_token
 from channels.cases import CaseError, CaseStore
 from channels.staff import RESUME_TEXT
 from knowledge.db import get_engine
+from tests import fakes
 from tests.conftest import STAFF_TOKEN
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
@@ -234,3 +237,139 @@ async def test_transcript_shows_button_titles_and_times(rasa_server):
         said = [line["tekst"] for line in detail["transcript"] if line["van"] == "bewoner"]
         assert "[knop] Met een mens praten" in said and "/vraag_mens" not in said
         assert all(re.fullmatch(r"\d\d:\d\d", line["tijd"]) for line in detail["transcript"])
+
+
+# --- staff notifications (issue #20 item 1): kept, retried, logged, honest ------------------------
+STAFF_CHAT = "-1001234567890"
+
+
+def notify_env(fake, folder, waits: str = "0.2,0.2,0.2") -> dict[str, str]:
+    return {
+        "BW_STAFF_TELEGRAM_CHAT_ID": STAFF_CHAT,
+        "TELEGRAM_TOKEN": fakes.TELEGRAM_TOKEN,
+        "TELEGRAM_API_BASE": fake.base_url,
+        "BW_NOTIFY_RETRY_WAITS": waits,
+        "BW_VAR_DIR": str(folder),
+    }
+
+
+@pytest.fixture(scope="module")
+def staff_bot_api():
+    fake = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def notifying_action_server(db_url, staff_bot_api, tmp_path_factory):
+    """A second real action server whose staff notifications go to the fake Bot API."""
+    from bot import runtime
+
+    folder = tmp_path_factory.mktemp("notify")
+    env = {"BW_DATABASE_URL": db_url, **notify_env(staff_bot_api, folder)}
+    proc, url = runtime.start_action_server(extra_env=env, log_path=folder / "actions.log")
+    yield url, folder
+    runtime.stop(proc)
+
+
+def submit_case(url: str, sender: str, vraag: str) -> tuple[int, float]:
+    """Run action_handoff_submit on the action server as Rasa does; (case number, seconds)."""
+    tracker = {
+        "sender_id": sender,
+        "slots": {"handoff_toestemming": True, "handoff_vraag": vraag, "handoff_contact": "chat"},
+        "latest_message": {"text": "hier in de chat", "intent": {"name": "inform"}},
+        "events": [],
+        "latest_input_channel": "rest",
+        "active_loop": {},
+    }
+    body = {"next_action": "action_handoff_submit", "sender_id": sender, "tracker": tracker}
+    started = time.monotonic()
+    r = httpx.post(url, json=body, headers={ACTION_TOKEN_HEADER: action_token()}, timeout=30)
+    assert r.status_code == 200, r.text
+    numbers = [m["nummer"] for m in r.json()["responses"] if "nummer" in m]
+    return int(numbers[0]), time.monotonic() - started
+
+
+def log_lines(folder, case_id: int) -> list[str]:
+    path = folder / "notifications.log"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [line for line in lines if f"#{case_id} " in line]
+
+
+def wait_for_line(folder, case_id: int, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lines := log_lines(folder, case_id):
+            return lines[-1]
+        time.sleep(0.05)
+    raise AssertionError(f"no notification outcome for case {case_id}")
+
+
+def test_staff_notification_is_retried_until_delivered_once(
+    notifying_action_server, staff_bot_api, db_url
+):
+    """The Bot API answers 429 (retry after 1 s), then 500, then accepts: the action server
+    keeps the send going after the resident got the answer, and staff get it exactly once."""
+    url, folder = notifying_action_server
+    staff_bot_api.fail_next("sendMessage", STAFF_CHAT, [429, 500])
+    case_id, seconds = submit_case(url, f"notify-{uuid.uuid4().hex[:8]}", "huur niet betaald")
+    assert seconds < 1.0, "the resident's answer must not wait for the retries"
+    line = wait_for_line(folder, case_id)
+    assert line.split()[1:4] == ["bezorgd", "kanaal=telegram", "pogingen=3:"], line
+    mine = [
+        c
+        for c in staff_bot_api.calls_to("sendMessage", STAFF_CHAT)
+        if f"#{case_id} " in c.params["text"]
+    ]
+    assert len(mine) == 3
+    delivered = [t for t in staff_bot_api.sent_texts(STAFF_CHAT) if f"#{case_id} " in t]
+    assert delivered == [
+        f"Nieuwe vraag #{case_id} wacht op een medewerker (reden: vraag). Open de inbox om hem aan te nemen."
+    ]
+    CaseStore(get_engine(db_url)).close(case_id)
+
+
+def test_a_staff_notification_that_keeps_failing_is_logged_and_the_case_stays(
+    notifying_action_server, staff_bot_api, db_url
+):
+    url, folder = notifying_action_server
+    staff_bot_api.fail_next("sendMessage", STAFF_CHAT, [500] * 4)  # every try fails
+    vraag = "aanmaning energie 0612345678"
+    case_id, _ = submit_case(url, f"notify-{uuid.uuid4().hex[:8]}", vraag)
+    line = wait_for_line(folder, case_id)
+    assert "niet-bezorgd kanaal=telegram pogingen=4 fout=NetworkError" in line, line
+    mine = [
+        c
+        for c in staff_bot_api.calls_to("sendMessage", STAFF_CHAT)
+        if f"#{case_id} " in c.params["text"]
+    ]
+    assert len(mine) == 4  # the first try and three retries
+    assert not [t for t in staff_bot_api.sent_texts(STAFF_CHAT) if f"#{case_id} " in t]
+    warning = [x for x in (folder / "actions.log").read_text().splitlines() if f"#{case_id} " in x]
+    assert warning and "niet bezorgd" in warning[0]
+    for log in (line, *warning):  # no resident data, no chat id, no token
+        assert "aanmaning" not in log and "0612345678" not in log
+        assert STAFF_CHAT not in log and fakes.TELEGRAM_TOKEN not in log
+    case = CaseStore(get_engine(db_url)).get(case_id)
+    assert case is not None and case.state == "wacht_op_medewerker"
+    CaseStore(get_engine(db_url)).close(case_id)
+
+
+def test_notify_reports_what_really_happened(staff_bot_api, tmp_path, monkeypatch):
+    """Outside an event loop the outcome is returned: delivered, refused (no retry for a 400)
+    or only the log when no staff chat is configured; never 'telegram' on a failure."""
+    from channels import notify
+
+    for key, value in notify_env(staff_bot_api, tmp_path).items():
+        monkeypatch.setenv(key, value)
+    ok = notify.notify_new_case(900001, "vraag")
+    assert (ok.kanaal, ok.status, ok.pogingen, ok.delivered) == ("telegram", "bezorgd", 1, True)
+    staff_bot_api.fail_next("sendMessage", STAFF_CHAT, [400])
+    refused = notify.notify_new_case(900002, "crisis")
+    assert (refused.status, refused.pogingen, refused.fout) == ("niet-bezorgd", 1, "BadRequest")
+    assert not refused.delivered
+    monkeypatch.delenv("BW_STAFF_TELEGRAM_CHAT_ID")
+    local = notify.notify_new_case(900003, "vraag")
+    assert (local.kanaal, local.status) == ("log", "alleen-log")
+    lines = (tmp_path / "notifications.log").read_text().splitlines()
+    assert [line.split()[1] for line in lines] == ["bezorgd", "niet-bezorgd", "alleen-log"]
