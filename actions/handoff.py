@@ -56,6 +56,17 @@ def summary_of(tracker: Tracker, max_messages: int = 3, max_len: int = 300) -> s
     return mask(joined)[:max_len]
 
 
+def no_question_yet(tracker: Tracker) -> bool:
+    """True when the form should ask for the question: the resident has said nothing to
+    summarise, or is already being asked (a short answer that was refused does not turn into a
+    summary to confirm), or has answered it."""
+    return (
+        bool(tracker.get_slot("handoff_vraag"))
+        or tracker.get_slot("requested_slot") == "handoff_vraag"
+        or not summary_of(tracker)
+    )
+
+
 def _channel(tracker: Tracker) -> str:
     return (tracker.get_latest_input_channel() or "bw").split(".")[-1]
 
@@ -73,9 +84,15 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> list[str]:
         if tracker.get_slot("handoff_toestemming") is False:
             return []
-        slots = ["handoff_toestemming", "handoff_samenvatting_ok"]
-        if tracker.get_slot("handoff_samenvatting_ok") is False:
+        slots = ["handoff_toestemming"]
+        if tracker.get_slot("handoff_samenvatting_ok") is None and no_question_yet(tracker):
+            # Nothing to summarise (the first message asked for a person): ask for the question
+            # itself instead of confirming an empty summary (issue #20 item 2).
             slots.append("handoff_vraag")
+        else:
+            slots.append("handoff_samenvatting_ok")
+            if tracker.get_slot("handoff_samenvatting_ok") is False:
+                slots.append("handoff_vraag")
         slots.append("handoff_contact")
         if tracker.get_slot("handoff_contact") == "bellen":
             slots.append("handoff_telefoon")
@@ -85,7 +102,7 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "").strip()
-        if len(text) < 3:
+        if len(text) < 3 or text.lower().strip(".!?") in _SKIP:
             dispatcher.utter_message(response="utter_handoff_vraag_te_kort")
             return {"handoff_vraag": None}
         return {"handoff_vraag": mask(text)[:300]}
@@ -128,6 +145,23 @@ class ActionAskHandoffSamenvattingOk(Action):
             response="utter_ask_handoff_samenvatting_ok", samenvatting=samenvatting
         )
         return [SlotSet("handoff_samenvatting", samenvatting)]
+
+
+class ActionAskHandoffVraag(Action):
+    """Asks for the question in the resident's own words: after 'nee' to the summary, or first
+    of all when there was nothing to summarise yet."""
+
+    def name(self) -> str:
+        return "action_ask_handoff_vraag"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        rejected = tracker.get_slot("handoff_samenvatting_ok") is False
+        dispatcher.utter_message(
+            response="utter_ask_handoff_vraag" if rejected else "utter_ask_handoff_vraag_eerst"
+        )
+        return []
 
 
 def emergency_lines(resident_gemeente: str) -> str:

@@ -132,8 +132,9 @@ async def test_own_words_when_summary_is_wrong_and_cancel(conversation, db_url):
     store = CaseStore(get_engine(db_url))
     await conversation.script(
         [
+            "ik heb een vraag over een brief => ",
             "ik wil een mens spreken => doorsturen",
-            "ja => Klopt dat",
+            "ja => een vraag over een brief | Klopt dat",
             "nee => Vertel in een paar zinnen",
             "ik krijg de huur niet betaald deze maand => chat",
             "bel mij terug => telefoonnummer",
@@ -146,6 +147,26 @@ async def test_own_words_when_summary_is_wrong_and_cancel(conversation, db_url):
     assert case.telefoon_versleuteld and "0612345678" not in case.telefoon_versleuteld
     await conversation.turn("stop => ingetrokken")
     assert store.open_case_for(conversation.sender) is None
+
+
+async def test_a_request_for_a_person_first_asks_for_the_question(conversation, db_url):
+    """Issue #20 item 2: the first message asked for a person, so there is nothing to
+    summarise. The form asks for the question in a few words (no '(nog geen vraag gesteld)' to
+    confirm); a 'nee' or a word too short is not taken as the question; the case carries it."""
+    store = CaseStore(get_engine(db_url))
+    await conversation.script(
+        [
+            "ik wil een mens spreken => doorsturen",
+            "ja => Waar wil je hulp bij | paar woorden | !nog geen vraag | !Klopt dat",
+            "nee => iets meer vertellen | Waar wil je hulp bij",
+            "ik kan de huur van deze maand niet betalen => Hoe wil je contact | !Klopt dat",
+            "hier in de chat => doorgestuurd",
+        ]
+    )
+    case = store.open_case_for(conversation.sender)
+    assert case is not None
+    assert case.samenvatting == "ik kan de huur van deze maand niet betalen"
+    store.close(case.id)
 
 
 async def test_crisis_goes_first_and_offers_a_person(conversation):
