@@ -12,8 +12,9 @@ case "${1:-rasa}" in
   rasa)
     mkdir -p "$BW_VAR_DIR/rasa"
     # credentials.yml from the environment (REST, resident REST, staff API; Telegram/WhatsApp
-    # when their variables are set), mode 0600, like `python -m bot serve`.
-    python -c 'from pathlib import Path; import os; from bot import serve; serve.write_credentials(Path(os.environ["BW_VAR_DIR"]) / "rasa")'
+    # when their variables are set, their state in BW_CHANNELS_DB), mode 0600: the same
+    # function as the loopback setup (bot.deployment.channel_credentials).
+    python -m bot.deployment credentials "$BW_VAR_DIR/rasa"
     model="$(ls -t models/bestaanswijzer-*.tar.gz | head -1)"
     # The API token goes in through the environment, never on the command line (bot/rasa_main.py).
     BW_RASA_AUTH_TOKEN="$BW_RASA_TOKEN" exec python -m bot.rasa_main run --model "$model" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scale-out on loopback: PostgreSQL, Redis, 2 Rasa instances and 2 action servers behind nginx.
-#   bash scripts/scale.sh start|stop|status
+#   bash scripts/scale.sh start|stop|status|purge [--days N]
 # Installs the Debian packages when missing (as root, with apt-get). Everything lives in var/scale/
 # (BW_SCALE_DIR); nginx listens on 127.0.0.1:5400 (BW_SCALE_PORT). See docs/deploy.md.
 set -euo pipefail
@@ -23,4 +23,5 @@ if [ "$cmd" = "start" ]; then
   fi
   bash scripts/setup.sh
 fi
-exec .venv/bin/python -m bot.scale "$cmd"
+shift $(( $# > 0 ? 1 : 0 ))
+exec .venv/bin/python -m bot.scale "$cmd" "$@"
