@@ -116,3 +116,22 @@ def test_status_reports_every_part_running(cluster):
         "rasa-1": True,
         "rasa-2": True,
     }
+
+
+def test_the_retention_purge_reaches_the_running_setup(cluster):
+    """``python -m bot.scale purge`` (scale.purge) deletes in this setup's PostgreSQL tracker, the
+    one the instances write to (runs last: with a date a year ahead it deletes everything)."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    cfg, _ = cluster
+    engine = create_engine(scale.database_url(cfg, scale.TRACKER_DB), future=True)
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+    assert before > 0
+    result = scale.purge(cfg, days=90, now=time.time() + 365 * 86400)
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+    engine.dispose()
+    assert result["tracker_events"] == before and after == 0
