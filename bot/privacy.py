@@ -177,7 +177,7 @@ def purge(
     """Delete everything older than the retention period; returns what was deleted."""
     from channels.store import ChannelStore  # noqa: PLC0415
     from channels.tracker_store import tracker_db_url  # noqa: PLC0415
-    from knowledge import misses  # noqa: PLC0415
+    from knowledge import misses, reports  # noqa: PLC0415
     from knowledge.db import get_engine, var_dir  # noqa: PLC0415
 
     cutoff = (time.time() if now is None else now) - (days or retention_days()) * 86400
@@ -185,6 +185,7 @@ def purge(
     result.update(purge_cases(cutoff, engine))
     before = dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).replace(tzinfo=None)
     result["search_misses"] = misses.purge(engine or get_engine(), before)
+    result["content_reports"] = reports.purge(engine or get_engine(), before)
     result["channel_rows"] = sum(
         ChannelStore(p).purge(cutoff)
         for p in (channel_store_paths() if channel_stores is None else channel_stores)

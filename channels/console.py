@@ -32,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.privacy import retention_days
 from channels.case_desk import (
     REASON_LABEL,
     DeskError,
@@ -605,6 +606,7 @@ class ConsoleInput(InputChannel):
                 zonder_telefoon=health.organisations_without_phone(engine),
                 gemist=misses.top(engine),
                 afgehandeld=request.args.get("afgehandeld", ""),
+                bewaardagen=retention_days(),
             )
 
         @bp.route("/meld-fout", methods=["POST"])

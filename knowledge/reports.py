@@ -2,11 +2,15 @@
 
 Collected on the console's content-check page so the content team sees them. The text is masked
 with :func:`nlu.pii.mask` before it is stored (a worker may paste a resident's details by mistake).
+Kept like every other store (``bot.privacy.purge``, ``BW_RETENTION_DAYS``): a report goes when
+its last activity (handled, else reported) is older than the retention period.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
@@ -99,3 +103,13 @@ def resolve(engine: Engine, report_id: int, door: str) -> bool:
             .values(afgehandeld_at=_now(), afgehandeld_door=door[:100])
         )
         return res.rowcount == 1
+
+
+def purge(engine: Engine, before: dt.datetime) -> int:
+    """Delete reports whose last activity (handled, else reported) is before ``before`` (naive
+    UTC, the retention period of ``bot.privacy.purge``); returns how many."""
+    _ensure(engine)
+    last = func.coalesce(ContentReport.afgehandeld_at, ContentReport.at)
+    with Session(engine, future=True) as s, s.begin():
+        statement = delete(ContentReport).where(last < before)
+        return s.execute(statement.execution_options(synchronize_session=False)).rowcount

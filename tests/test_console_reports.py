@@ -3,13 +3,17 @@ content-check page ("Inhoud nakijken", was "Gezondheid"), masked, over plain HTT
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+import time
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
+from bot import privacy
 from channels.console import BASE
+from knowledge import reports
 from knowledge.db import get_engine
 from tests.fakes.payloads import letters
 from tests.test_console_http import login, new_account, session_csrf
@@ -54,6 +58,7 @@ def test_report_an_error_and_see_it_in_the_content_check(rasa_server, db_url, kb
         page = html.unescape(c.get(f"{BASE}/inhoud").text)
         assert "<h1>Inhoud nakijken</h1>" in page and ">Gezondheid<" not in page
         assert f"{word}: de huurgrens is veranderd" in page and "0612345678" not in page
+        assert "90 dagen na het melden of na het afhandelen verwijderd" in page
         assert f'href="{BASE}/regeling/huurtoeslag">Huurtoeslag' in page
         assert f'href="{BASE}/organisatie/{org}"' in page and naam in page
         with get_engine(db_url).connect() as conn:
@@ -66,3 +71,43 @@ def test_report_an_error_and_see_it_in_the_content_check(rasa_server, db_url, kb
         assert r.status_code == 303 and r.headers["location"].endswith("afgehandeld=1")
         page = html.unescape(c.get(f"{BASE}/inhoud").text)
         assert "de huurgrens is veranderd" not in page and f"{word} telefoon" in page
+
+
+def test_reports_are_kept_for_the_retention_period_only(tmp_path):
+    """Issue #20 item 5: the daily retention purge (``python -m bot privacy purge``) deletes a
+    report whose last activity (handled, else reported) is older than BW_RETENTION_DAYS."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", future=True)
+    now = time.time()
+
+    def days_ago(days: int) -> dt.datetime:
+        return dt.datetime.utcfromtimestamp(now - days * 86400)
+
+    ids = {
+        name: reports.record(engine, "regeling", "huurtoeslag", "Huurtoeslag", name, "anna")
+        for name in ("oud open", "oud afgehandeld", "oud gemeld, net afgehandeld", "nieuw")
+    }
+    for name in ("oud afgehandeld", "oud gemeld, net afgehandeld"):
+        assert reports.resolve(engine, ids[name], "piet")
+    with engine.begin() as con:
+        for name, at, handled in (
+            ("oud open", days_ago(91), None),
+            ("oud afgehandeld", days_ago(200), days_ago(95)),
+            ("oud gemeld, net afgehandeld", days_ago(200), days_ago(10)),
+        ):
+            con.execute(
+                text("UPDATE content_report SET at = :at, afgehandeld_at = :h WHERE id = :id"),
+                {"at": at, "h": handled, "id": ids[name]},
+            )
+    result = privacy.purge(
+        days=90,
+        now=now,
+        tracker_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+        engine=engine,
+        channel_stores=[],
+        log_dir=tmp_path,
+    )
+    assert result["content_reports"] == 2
+    with engine.connect() as con:
+        left = set(con.execute(text("SELECT tekst FROM content_report")).scalars())
+    assert left == {"oud gemeld, net afgehandeld", "nieuw"}
+    assert [r["tekst"] for r in reports.open_reports(engine)] == ["nieuw"]

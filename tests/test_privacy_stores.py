@@ -230,6 +230,7 @@ async def test_purge_deletes_only_what_is_older_than_the_retention(tmp_path, dom
         "channel_rows": 1,
         "log_files": 2,
         "search_misses": 1,
+        "content_reports": 0,  # tests/test_console_reports.py
     }
     assert [r["vraag"] for r in misses.top(engine)] == ["nieuwe zoekvraag"]
     con = sqlite3.connect(tmp_path / "tracker.db")
