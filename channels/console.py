@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import datetime
 import hmac
 import json
 import logging
@@ -42,7 +43,7 @@ from channels.case_desk import (
     reasons_crisis_first,
 )
 from channels.cases import CANCELLED, CLOSED, TAKEN, WAITING, default_store
-from channels.reply_templates import for_staff
+from channels.reply_templates import for_staff, resident_text
 from channels.staff import (
     StaffActionError,
     callback_number,
@@ -393,6 +394,12 @@ class ConsoleInput(InputChannel):
             )
             opties = health.filter_options(kb.engine)
             case = f"?case={args['case']}" if args["case"].isdigit() else ""
+            # "Stuur naar bewoner": a B1 text per result, and the open cases this worker has.
+            me = request.ctx.staff.naam
+            teksten = {
+                (r.kind, r.ref): resident_text(kb, r.kind, r.ref) for g in groups for r in g.results
+            }
+            mijn_cases = [c for c in default_store().list((TAKEN,)) if c.taken_by == me]
 
             def url_of(r: lookup.Result) -> str:
                 if r.kind == "regeling":
@@ -406,6 +413,9 @@ class ConsoleInput(InputChannel):
                 groups=groups,
                 url_of=url_of,
                 place=place,
+                teksten=teksten,
+                vandaag=datetime.date.today(),
+                mijn_cases=mijn_cases,
                 vragen=vragen,
                 plain_question_reasons=lookup.plain_question_reasons,
                 tel_href=lookup.tel_href,
@@ -539,6 +549,30 @@ class ConsoleInput(InputChannel):
         async def api_reply(request: Request, case_id: int) -> HTTPResponse:
             agent, naam = request.app.ctx.agent, request.ctx.staff.naam
             text = json_body(request).get("tekst")
+            return await act(request, lambda: reply_to_case(agent, case_id, text, author=naam))
+
+        @bp.route("/api/cases/<case_id:int>/stuur", methods=["POST"])
+        @logged_in(api=True)
+        async def api_send_result(request: Request, case_id: int) -> HTTPResponse:
+            """'Stuur naar bewoner' from the lookup: the B1 text of one regulation or help, made
+            here from the content (never taken from the browser), into an open case of this
+            worker's own."""
+            agent, naam = request.app.ctx.agent, request.ctx.staff.naam
+            body = json_body(request)
+            soort, ref = str(body.get("soort") or ""), str(body.get("ref") or "")[:100]
+            case = default_store().get(case_id)
+            if case is None:
+                return _headers(response.json({"error": "onbekende case"}, status=404))
+            if case.state != TAKEN or case.taken_by != naam:
+                return _headers(
+                    response.json(
+                        {"error": "stuur alleen in een open case die jij hebt aangenomen"},
+                        status=403,
+                    )
+                )
+            text = resident_text(self.kb(), soort, ref)
+            if text is None:
+                return _headers(response.json({"error": "onbekende regeling of hulp"}, status=404))
             return await act(request, lambda: reply_to_case(agent, case_id, text, author=naam))
 
         @bp.route("/api/cases/<case_id:int>/telefoon", methods=["POST"])

@@ -83,10 +83,96 @@
     refreshInbox().catch((err) => console.warn(err.message));
   });
 
+  /* Optional sound and desktop notification on a new case (off until the worker turns it on;
+     remembered in localStorage). The notification carries the number and reason only. */
+  const ALERT_KEY = "bw-meldingen";
+  const alertToggle = document.getElementById("meldingen-aan");
+  const alertStatus = document.getElementById("meldingen-status");
+  let audio = null;
+  const alertsOn = () => window.localStorage.getItem(ALERT_KEY) === "1";
+
+  function tone(times) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      audio = audio || new Ctx();
+      if (audio.state === "suspended") audio.resume();
+      for (let i = 0; i < times; i++) {
+        const start = audio.currentTime + i * 0.25;
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.type = "sine";
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.18);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(start);
+        osc.stop(start + 0.2);
+      }
+    } catch (err) { console.warn("geluid: " + err.message); }
+  }
+
+  function desktopNote(c) {
+    if (!("Notification" in window) || window.Notification.permission !== "granted") return;
+    const urgent = c.reden === "crisis";
+    const note = new window.Notification((urgent ? "Spoed: " : "") + "nieuwe case #" + c.id, {
+      body: "Case #" + c.id + " wacht op een medewerker (reden: " + c.reden + ").",
+      tag: "bw-case-" + c.id,
+      requireInteraction: urgent,
+    });
+    note.onclick = () => { window.focus(); window.location.href = base + "/case/" + c.id; };
+  }
+
+  function alertNew(list) {
+    if (!alertsOn() || !list.length) return;
+    tone(list.some((c) => c.reden === "crisis") ? 2 : 1);
+    for (const c of list.slice(0, 3)) desktopNote(c);
+  }
+
+  function describeAlerts() {
+    if (!alertStatus) return;
+    let text = "";
+    if (alertsOn()) {
+      const perm = "Notification" in window ? window.Notification.permission : "unsupported";
+      text = perm === "granted" ? "Aan: je hoort een geluid en krijgt een melding op je scherm."
+        : perm === "denied" || perm === "unsupported" ? "Aan: je hoort een geluid. Je browser staat geen meldingen op je scherm toe."
+        : "Aan: je hoort een geluid. Sta meldingen toe in je browser voor een melding op je scherm.";
+    }
+    if (alertStatus.textContent !== text) alertStatus.textContent = text;
+  }
+
+  if (alertToggle) {
+    alertToggle.checked = alertsOn();
+    alertToggle.addEventListener("change", async () => {
+      if (alertToggle.checked) {
+        window.localStorage.setItem(ALERT_KEY, "1");
+        // Both need the click itself: browsers only allow sound and the question after one.
+        tone(1);
+        if ("Notification" in window && window.Notification.permission === "default") {
+          try { await window.Notification.requestPermission(); } catch (err) { console.warn(err.message); }
+        }
+      } else {
+        window.localStorage.removeItem(ALERT_KEY);
+      }
+      describeAlerts();
+    });
+    describeAlerts();
+  }
+
+  const known = new Set();  // every open case seen on this page, whatever the filter
+  const arrived = new Set();  // cases that came in while the page was open: highlighted until opened
+
   async function refreshInbox() {
     const q = filterQuery();
     const cases = await api("/cases" + (q ? "?" + q : ""));
     const all = q ? await api("/cases") : cases;
+    const newcomers = all.filter((c) => !known.has(c.id));
+    for (const c of all) known.add(c.id);
+    if (!first) {
+      for (const c of newcomers) if (!opened.has(c.id)) arrived.add(c.id);
+      alertNew(newcomers.filter((c) => c.state === "wacht_op_medewerker"));
+    }
     updateBadge(all);
     const waitingCount = all.filter((c) => c.state === "wacht_op_medewerker").length;
     document.title = (waitingCount ? "(" + waitingCount + ") " : "") + "Inbox · Bestaanswijzer";
@@ -105,8 +191,12 @@
         link.addEventListener("click", () => markOpened(c.id));
         const td = el("td"); td.append(link); tr.append(td);
         for (let i = 0; i < 6; i++) tr.append(el("td"));
-        if (!first && !opened.has(c.id)) { tr.classList.add("new"); fresh.push(c.id); }
         rows.set(c.id, tr);
+      }
+      // highlighted from its arrival until opened, also when a filter hid the row for a while
+      if (arrived.has(c.id) && !opened.has(c.id) && !tr.classList.contains("new")) {
+        tr.classList.add("new");
+        if (newcomers.some((n) => n.id === c.id)) fresh.push(c.id);
       }
       // only changed text is written: the row (and a focused link in it) stays where it is
       cells(c).forEach((text, i) => {
@@ -325,6 +415,32 @@
       window.location.href = base + "/case/" + toCase.dataset.case;
     });
   }
+
+  /* --- lookup: "Stuur naar bewoner" (copy, or send into an own open case) and printing --- */
+  for (const btn of document.querySelectorAll("button.kopieer")) {
+    btn.addEventListener("click", async () => {
+      const status = btn.closest("details").querySelector(".status");
+      const ok = await copyText(document.getElementById(btn.dataset.target).textContent);
+      status.textContent = ok ? "Gekopieerd. Plak de tekst in je bericht aan de bewoner." : "Kopiëren lukte niet; selecteer de tekst zelf.";
+    });
+  }
+  for (const form of document.querySelectorAll("form.stuur-form")) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const status = form.closest("details").querySelector(".status");
+      const id = form.elements.case.value;
+      try {
+        const res = await api("/cases/" + id + "/stuur",
+          { method: "POST", body: JSON.stringify({ soort: form.dataset.soort, ref: form.dataset.ref }) });
+        status.textContent = "Verstuurd in case #" + id +
+          (res.bezorgd === "push" ? "." : ". De bewoner ziet het bij het volgende bericht.");
+      } catch (err) {
+        status.textContent = "Dat lukte niet: " + err.message;
+      }
+    });
+  }
+  const printButton = document.getElementById("afdrukken");
+  if (printButton) printButton.addEventListener("click", () => window.print());
 
   function poll(fn) {
     const run = () => fn().catch((err) => console.warn(err.message)).finally(() => setTimeout(run, pollMs));
