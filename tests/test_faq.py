@@ -109,6 +109,8 @@ def test_a_new_question_is_found_after_a_load_without_retraining(content_copy, t
         ("hoeveel mag ik bijverdienen naast bijstand", {"bijstand"}, "bijstand:bijverdienen"),
         ("wat is de kostendelersnorm", set(), "bijstand:kostendeler_27"),
         ("mijn zoon wordt 18 moet hij zelf een zorgverzekering", set(), "zorgverzekering_18:"),
+        # "norm" asks the couples' norm, not the couples' savings limit (same words otherwise).
+        ("norm bijstand gehuwden 2026", {"bijstand"}, "bijstand:hoeveel_partners"),
     ],
 )
 def test_the_question_asked_ranks_first(kb, message, named, expected):
@@ -119,10 +121,11 @@ def test_the_question_asked_ranks_first(kb, message, named, expected):
     assert hits[0].score >= ANSWER
 
 
-def test_a_debt_question_about_a_young_relative_is_not_the_parents_question(kb):
+def test_debt_questions_reach_the_right_record(kb):
     """The questions about contracts and debts at 18 have a record of their own: a debt question
     that names schuldhulp and mentions a relative of 19 gets schuldhulp, a parent who asks about
-    the debts of their child of 18 still gets that answer."""
+    the debts of their child of 18 still gets that answer; a number to call anonymously about
+    money worries is Geldfit's anonymous help, not a schuldhulp question."""
     hits = kb.ask(
         "mijn neef is 19 en heeft schulden bij de telefoonaanbieder, waar kan hij hulp krijgen",
         named={"regeling": {"schuldhulpverlening"}},
@@ -131,6 +134,12 @@ def test_a_debt_question_about_a_young_relative_is_not_the_parents_question(kb):
     assert hits and hits[0].vraag.record_id == "schuldhulpverlening", [
         (h.vraag.sleutel, round(h.score, 2)) for h in hits
     ]
+    anonymous = kb.ask(
+        "is er een landelijk nummer dat je anoniem kan bellen als je geldzorgen hebt?",
+        named={"regeling": {"schuldhulpverlening"}},
+        gemeente="amsterdam",
+    )
+    assert anonymous[0].vraag.sleutel == "geldfit:anoniem_hulp_geldzorgen"
     parent = kb.ask("mijn kind is 18 en heeft schulden moet ik die betalen", gemeente="amsterdam")
     assert parent[0].vraag.sleutel == "meerderjarig_contracten:ouder_schulden_kind_18"
     assert parent[0].score >= ANSWER
