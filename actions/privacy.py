@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import last_text
-from actions.kennis import question_beyond, say_answer
+from actions.kennis import CONTACT, question_beyond, say_answer
 from knowledge.text import normalize_text
 
 ACTION_NAME = "action_verwijder_gesprek"
@@ -71,6 +71,20 @@ _ABOUT_THIS_CHAT = re.compile(
 )
 
 
+#: Words about what is stored or shared: with these, a number in the message is about privacy.
+_STORAGE = re.compile(
+    r"\b(privacy|gegevens|data|opgeslagen|opslaan|bewaren|bewaard|bewaar|delen|gedeeld|deel|"
+    r"meelezen|meelees\w*|onleesbaar|verwijder\w*|wis|wissen|stored|store|share|shared|delete)\b"
+)
+
+
+def asks_how_to_reach(text: str) -> bool:
+    """'hebben jullie het telefoonnummer?', 'kan zij ergens anoniem bellen?': a question how to
+    reach someone, which the classifier may read as privacy because of 'nummer' or 'anoniem'."""
+    low = normalize_text(text)
+    return bool(CONTACT.search(low)) and not _STORAGE.search(low)
+
+
 class ActionPrivacy(Action):
     """'wat doen jullie met mijn gegevens': what is kept, masked, for how long, and how to delete."""
 
@@ -86,5 +100,10 @@ class ActionPrivacy(Action):
             # "kan ik ergens anoniem bellen over mijn schulden?": a question about help that is
             # anonymous, not about what this chat stores.
             return say_answer(dispatcher, hit, tracker=tracker)
+        if asks_how_to_reach(last_text(tracker)):
+            # Not about this chat's data: who to call, with the conversation as context.
+            from actions.fallback import ActionFallback  # noqa: PLC0415 - fallback imports kennis
+
+            return ActionFallback().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_privacy", dagen=_days())
         return []
