@@ -34,7 +34,7 @@ scale-stop:
 	bash scripts/scale.sh stop
 
 screenshots: # staff console screenshots -> docs/screenshots (browser test run)
-	bash scripts/setup.sh && bash scripts/chromium.sh && BW_SCREENSHOTS=docs/screenshots PYTHONPATH=$(CURDIR) .venv/bin/python -m pytest tests/test_console_browser.py tests/test_console_work_browser.py -q
+	bash scripts/setup.sh && bash scripts/chromium.sh && BW_SCREENSHOTS=docs/screenshots PYTHONPATH=$(CURDIR) .venv/bin/python -m pytest tests/test_console_browser.py tests/test_console_work_browser.py tests/test_console_tools_browser.py -q
 
 clean:
 	rm -rf models .rasa var nlu/generated .pytest_cache

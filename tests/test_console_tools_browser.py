@@ -163,6 +163,7 @@ def test_send_a_result_to_the_resident_and_print_the_results(
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size >= 14, size  # 11pt
         assert len(page.pdf(format="A4")) > 1000  # Chromium really prints it
+        page.screenshot(path=str(shots / "zoeken-afdrukken.png"), full_page=True)
         page.emulate_media(media="screen")
         expect(page.locator("header.top")).to_be_visible()
     finally:
