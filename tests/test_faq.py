@@ -145,6 +145,19 @@ def test_debt_questions_reach_the_right_record(kb):
     assert parent[0].score >= ANSWER
 
 
+def test_a_premium_arrears_question_is_not_the_turning_18_record(kb):
+    """'zorgpremie' names the arrears record, not turning 18 (whose generic synonym made it win
+    every question about unpaid premiums); the CAK question gets the six-months answer."""
+    from nlu.entities import default_matcher  # noqa: PLC0415 - loads the content's names
+
+    text = "wanneer volgt melding bij cak bij wanbetaling zorgpremie"
+    named = {m.value for m in default_matcher().find(text) if m.entity == "regeling"}
+    assert "zorgverzekering_18" not in named
+    hits = kb.ask(text, named={"regeling": named}, gemeente="amsterdam")
+    assert hits[0].vraag.sleutel == "betalingsregeling_zorgpremie:zes_maanden_cak"
+    assert hits[0].score >= ANSWER
+
+
 def test_a_named_regulation_beats_a_closer_wording_of_another(kb):
     """'zorgtoeslag' + a partner moving in: the zorgtoeslag question, not the bijstand one."""
     text = "krijg ik nog zorgtoeslag als mijn vriend bij mij intrekt"
