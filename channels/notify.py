@@ -107,7 +107,10 @@ async def send(case_id: int, reden: str, waits: tuple[float, ...] | None = None)
     base = os.environ.get("TELEGRAM_API_BASE") or "https://api.telegram.org/bot"
     text = message_for(case_id, reden)
     waits = retry_waits() if waits is None else waits
-    bot = Bot(token, base_url=base)
+    try:
+        bot = Bot(token, base_url=base)
+    except Exception as exc:  # e.g. a malformed token: say so, never lose it silently
+        return _fail(case_id, reden, 0, type(exc).__name__)
     attempt, error = 0, "onbekend"
     try:
         for wait in (*waits, None):
