@@ -23,6 +23,7 @@ from actions.kennis import (
     SUGGEST,
     answer_closest,
     answer_from_content,
+    answer_in_context,
     suggest,
 )
 from actions.kosten import answer_cost
@@ -45,6 +46,29 @@ REGELING_ACTIONS = {
     "regeling_bedrag": "action_regeling_bedrag",
     "regeling_terugwerkend": "action_regeling_terugwerkend",
 }
+
+
+#: What the fallback says when it did not understand (not when it answered from the content).
+NOT_UNDERSTOOD = frozenset({"utter_default", "utter_bedoel_je", "utter_vraag_bedoel_je"})
+
+
+def _not_understood_before(tracker: Tracker) -> bool:
+    """True when the turn before this one ended in 'ik begrijp je niet' or 'bedoel je': the
+    fallback ran and said one of NOT_UNDERSTOOD. A fallback that answered from the content
+    ("Woont er iemand van 27 jaar of ouder bij je?") understood the person."""
+    if _previous_bot_action(tracker) != "action_fallback":
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            template = (event.get("metadata") or {}).get("utter_action")
+            if template in NOT_UNDERSTOOD:
+                return True
+    return False
 
 
 def _previous_bot_action(tracker: Tracker) -> str | None:
@@ -94,9 +118,12 @@ class ActionFallback(Action):
             return cost
         # The content may know the question even when no intent fits it.
         answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+        if answered is None:
+            # "mag ik iets van dat loon houden?" after "ik zit in de bijstand en ga werken".
+            answered = answer_in_context(dispatcher, tracker)
         if answered is not None:
             return answered
-        if _previous_bot_action(tracker) == self.name():
+        if _not_understood_before(tracker):
             dispatcher.utter_message(response="utter_default_mens")
             return [SlotSet("handoff_reden", "niet_begrepen")]
         text = tracker.latest_message.get("text") or ""

@@ -151,6 +151,40 @@ def ranked_questions(
     return hits[:limit]
 
 
+#: A message longer than this is a question of its own, not a reply to the one before it.
+CONTEXT_WORDS = 25
+MIN_CONTEXT_WORDS = 3
+
+
+def answer_in_context(
+    dispatcher: CollectingDispatcher, tracker: Tracker, threshold: float = ANSWER_WHEN_LOST
+) -> list[dict[str, Any]] | None:
+    """A message nothing answers on its own, read with the message before it: "ik zit in de
+    bijstand en kan 12 uur gaan werken" + "mag ik iets van dat loon houden?", "mijn zus van 30
+    is bij mij ingetrokken" + "krijg ik daardoor minder?". The two together must be close to a
+    question. That may be the question answered last: "krijg ik daardoor minder?" after the
+    kostendelersnorm gets that answer again, which is better than "ik begrijp je niet". The
+    message must say something itself (three words, one of them a topic word), so noise after an
+    answer does not repeat it. None otherwise."""
+    text = last_text(tracker)
+    words = text.split()
+    if not MIN_CONTEXT_WORDS <= len(words) <= CONTEXT_WORDS or not topic_words(text):
+        return None
+    earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
+    if not earlier:
+        return None
+    hits = ranked_questions(tracker, limit=1, text=f"{earlier[-1]} {text}")
+    if not hits:
+        return None
+    # About what the conversation is about ("krijg ik daardoor minder geld?" after the
+    # kostendelersnorm): a question of that record may be a little less close.
+    same_record = hits[0].vraag.record_id == in_focus(tracker)
+    if hits[0].score < (min(threshold, SUGGEST) if same_record else threshold):
+        return None
+    return say_answer(dispatcher, hits[0], tracker=tracker)
+
+
 def _asked_twice(tracker: Tracker) -> bool:
     """True when the latest message says the same as the one before it."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]

@@ -115,10 +115,16 @@ def test_second_misunderstanding_in_a_row_offers_a_person():
     earlier = [
         {"event": "user", "text": "blorp"},
         {"event": "action", "name": "action_fallback"},
+        {"event": "bot", "text": "Sorry", "metadata": {"utter_action": "utter_default"}},
         {"event": "action", "name": "action_listen"},
     ]
     msgs, _ = _run(_tracker("snorf", [("chitchat", 0.2)], earlier))
     assert msgs[0]["response"] == "utter_default_mens"
+    # A fallback that answered from the content understood the person: not a second miss.
+    answered = [dict(e) for e in earlier]
+    answered[2]["metadata"] = {"utter_action": "utter_vraag_antwoord"}
+    msgs, _ = _run(_tracker("snorf", [("chitchat", 0.2)], answered))
+    assert msgs[0]["response"] != "utter_default_mens"
     # ...but not when something else was answered in between
     earlier.insert(2, {"event": "action", "name": "utter_greet"})
     earlier.insert(2, {"event": "user", "text": "hoi"})
