@@ -18,18 +18,11 @@ import yaml
 from bot import env, runtime
 
 
-def write_endpoints(
-    action_url: str,
-    folder: Path,
-    tracker_db: Path | None = None,
-    tracker_store: dict[str, Any] | None = None,
-    lock_store: dict[str, Any] | None = None,
-) -> Path:
-    """endpoints.yml: our action server and a SQL tracker store (SQLite by default).
-
-    The scale-out setup (bot/scale.py) passes a PostgreSQL ``tracker_store`` and a Redis
-    ``lock_store``; without them Rasa keeps its in-memory lock store (one process).
-    """
+def write_endpoints(action_url: str, folder: Path, tracker_db: Path | None = None) -> Path:
+    """endpoints.yml of the embedded setup: our action server and the masking SQL tracker store
+    (SQLite by default, or BW_TRACKER_DB). The scale-out and container setups render theirs
+    from deploy/templates (bot/deployment.py); Rasa keeps its in-memory lock store here (one
+    process)."""
     folder.mkdir(parents=True, exist_ok=True)
     tracker_url = os.environ.get("BW_TRACKER_DB")
     data: dict[str, Any] = {
@@ -38,11 +31,7 @@ def write_endpoints(
             "headers": {env.ACTION_TOKEN_HEADER: env.action_token()},
         }
     }
-    if lock_store is not None:
-        data["lock_store"] = lock_store
-    if tracker_store is not None:
-        data["tracker_store"] = tracker_store
-    elif tracker_url is None:
+    if tracker_url is None:
         data["tracker_store"] = {
             "type": TRACKER_STORE,
             "dialect": "sqlite",
