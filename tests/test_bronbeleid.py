@@ -18,7 +18,7 @@ from knowledge.content import CONTENT_DIR, ContentError, read_content
 
 # The number of known violations when the baseline was last shrunk. Lower it when you fix
 # sources; never raise it (a new fact needs an official source, not a baseline entry).
-BASELINE_MAX = 31
+BASELINE_MAX = 30
 TESTGEMEENTE = Path(__file__).parent / "fixtures" / "testgemeente"
 
 
