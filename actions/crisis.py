@@ -98,8 +98,8 @@ def say_in_language(
     from nlu.language import other_language  # noqa: PLC0415 - loads lingua on first use
 
     lang = other_language(tracker.latest_message.get("text") or "")
-    if lang is None:
-        return
+    if lang is None or (lang == "en" and tracker.get_slot("taal") == "en"):
+        return  # no other language, or the whole answer is English already (its en variant)
     line = translated_line(key, lang, gemeente(tracker))
     if line:
         note = language_lines()[lang].get("taal") if with_note else None

@@ -191,22 +191,27 @@ def _asked_twice(tracker: Tracker) -> bool:
     return len(texts) >= 2 and normalize_text(texts[-1]) == normalize_text(texts[-2])
 
 
-def _buttons(hit: VraagHit) -> list[dict[str, str]]:
-    """What to offer after the answer: the regulation's other facets, and a person."""
+#: Titles of the buttons after an answer: (Dutch, English).
+_OFFERS = [
+    ("recht", ("Voorwaarden", "Conditions"), "regeling_recht"),
+    ("aanvragen", ("Hoe vraag ik het aan?", "How do I apply?"), "regeling_aanvragen"),
+    ("bedrag", ("Bedragen", "Amounts"), "regeling_bedrag"),
+]
+_PERSON = ("Met een mens praten", "Talk to a person")
+
+
+def _buttons(hit: VraagHit, english: bool = False) -> list[dict[str, str]]:
+    """What to offer after the answer: the regulation's other facets, and a person (titles in
+    the answer's language; the payloads are the same)."""
     v = hit.vraag
     buttons: list[dict[str, str]] = []
     if v.record_kind == "regeling":
         entity = f'{{"regeling":"{v.record_id}"}}'
-        offers = [
-            ("recht", "Voorwaarden", "regeling_recht"),
-            ("aanvragen", "Hoe vraag ik het aan?", "regeling_aanvragen"),
-            ("bedrag", "Bedragen", "regeling_bedrag"),
-        ]
-        for facet, title, intent in offers:
+        for facet, titles, intent in _OFFERS:
             if v.facet != facet:
-                buttons.append({"title": title, "payload": f"/{intent}{entity}"})
+                buttons.append({"title": titles[english], "payload": f"/{intent}{entity}"})
         buttons = buttons[:2]
-    buttons.append({"title": "Met een mens praten", "payload": "/vraag_mens"})
+    buttons.append({"title": _PERSON[english], "payload": "/vraag_mens"})
     return buttons
 
 
@@ -241,12 +246,13 @@ def say_answer(
     tracker, a resident who writes English gets the English answer (:func:`_answer_in_language`)."""
     v = hit.vraag
     response, antwoord = _answer_in_language(hit, tracker)
+    english = tracker is not None and writes_english(tracker)
     dispatcher.utter_message(
         response=response,
         antwoord=antwoord,
         bron_url=v.bron_url,
-        peildatum=datum(dt.date.fromisoformat(v.peildatum)),
-        buttons=_buttons(hit) if buttons else [],
+        peildatum=datum(dt.date.fromisoformat(v.peildatum), english=english),
+        buttons=_buttons(hit, english) if buttons else [],
     )
     events: list[dict[str, Any]] = [SlotSet("vraag", v.sleutel)]
     if v.record_kind == "regeling":

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Tracker, ValidationAction
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from nlu.entities import default_matcher
 
@@ -24,6 +26,26 @@ MIN_WORDS = 2
 #: Without the names, this many words are left to tell the language; else the whole message.
 MIN_WORDS_WITHOUT_NAMES = 3
 _WORD = re.compile(r"[^\W\d_]+")
+#: Common English and Dutch words: a message must hold some to change the conversation's language.
+_ENGLISH_WORDS = frozenset(
+    "i you my me the a an is are am was what how much many can could do does to for of in on it"
+    " have has get got please want and with where when who why this that not no yes will would"
+    " should need help hello hi thanks thank if i'm our we they he she his her your from at be".split()
+)
+_DUTCH_WORDS = frozenset(
+    "ik je jij u mijn de het een is zijn wat hoe hoeveel kan kun kunnen ik niet en van voor met op"
+    " te dat er heb hebt ben wil moet mag krijg graag waar wie wanneer waarom ook nog maar als"
+    " dit die wij we hij zij ze naar bij om".split()
+)
+#: "English please", "in het Nederlands graag": the person chooses the language.
+_ASKS_ENGLISH = re.compile(
+    r"\b(english please|in english|speak english|english\?|answer in english|engels graag"
+    r"|in het engels)\b|^(english|engels)$"
+)
+_ASKS_DUTCH = re.compile(
+    r"\b(in het nederlands|nederlands graag|in dutch|dutch please|speak dutch|nederlands\?)\b"
+    r"|^(nederlands|dutch)$"
+)
 
 
 def without_names(text: str) -> str:
@@ -60,9 +82,19 @@ def _telling_texts(events: list[dict[str, Any]]) -> list[str]:
 
 
 def writes_english(tracker: Tracker) -> bool:
-    """True when the resident writes in English: the latest message that tells the language is
-    English before any other language, Dutch included (the offline detector in
-    ``nlu/language.py``)."""
+    """True when the answer should be English: the latest message asks for it or is English, or
+    it tells nothing and the conversation's language (the ``taal`` slot) is English."""
+    told = told_language(tracker)
+    if told is not None:
+        return told == "en"
+    if tracker.get_slot("taal") is not None:
+        return tracker.get_slot("taal") == "en"
+    return _detects_english(tracker)
+
+
+def _detects_english(tracker: Tracker) -> bool:
+    """True when the latest message that tells the language is English before any other
+    language, Dutch included (the offline detector in ``nlu/language.py``)."""
     from nlu.language import leads  # noqa: PLC0415 - loads lingua on first use
 
     texts = _telling_texts(list(tracker.events or []))
@@ -70,3 +102,47 @@ def writes_english(tracker: Tracker) -> bool:
     if not texts and len(latest.split()) >= MIN_WORDS and not latest.startswith("/"):
         texts = [latest]  # a tracker without the user event (tests, a single message)
     return bool(texts) and leads(without_names(texts[0]), "en")
+
+
+def told_language(tracker: Tracker) -> str | None:
+    """The language the latest message tells: 'en' or 'nl' (also when the person asks for it:
+    "English please", "in het Nederlands graag"), or None when it tells nothing (a button, a
+    payload, one word), so the language of the conversation stays."""
+    latest = ((tracker.latest_message or {}).get("text") or "").strip()
+    low = latest.lower()
+    if _ASKS_DUTCH.search(low):
+        return "nl"
+    if _ASKS_ENGLISH.search(low):
+        return "en"
+    texts = _telling_texts(list(tracker.events or []))
+    if not texts or texts[0] != latest:
+        return None
+    # The detector guesses a language for anything, also for "flurp blarg snorf": a switch
+    # needs words of that language as well.
+    words = set(_WORD.findall(without_names(latest).lower()))
+    if _detects_english(tracker):
+        return "en" if len(words & _ENGLISH_WORDS) >= 2 else None
+    return "nl" if words & _DUTCH_WORDS else None
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Runs on every message (Rasa's slot extraction): sets the ``taal`` slot when the message
+    tells the language, so every response is given in English (its ``taal: en`` variant) or
+    Dutch."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return ["taal"]
+
+    def extract_taal(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        language = told_language(tracker)
+        if language is None or language == tracker.get_slot("taal"):
+            return {}
+        return {"taal": language}

@@ -57,9 +57,16 @@ def euro(cent: int) -> str:
     return f"€ {body}" if rest == 0 else f"€ {body},{rest:02d}"
 
 
-def datum(d: dt.date | None) -> str:
-    """'1 januari 2026'."""
-    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}" if d else ""
+def datum(d: dt.date | None, english: bool = False) -> str:
+    """'1 januari 2026' (or '1 January 2026' in an English answer)."""
+    if not d:
+        return ""
+    return f"{d.day} {(MONTHS_EN if english else MAANDEN)[d.month - 1]} {d.year}"
+
+
+MONTHS_EN = (
+    "January February March April May June July August September October November December".split()
+)
 
 
 def amount_line(a: Amount) -> str:

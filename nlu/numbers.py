@@ -37,6 +37,16 @@ MONTHS = {
     "nov": 11,
     "december": 12,
     "dec": 12,
+    # English (issue #21: the turning-18 question has an English variant)
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "october": 10,
+    "oct": 10,
 }
 MONTH_NAMES = MAANDEN
 _ZERO_WORDS = {"geen", "niks", "niets", "nul", "0", "nop", "none", "nothing"}

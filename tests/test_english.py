@@ -103,9 +103,13 @@ def test_shipped_english_answers_cover_the_most_asked():
 class _Tracker:
     """Just what :func:`actions.taal.writes_english` reads."""
 
-    def __init__(self, events: list[dict]):
+    def __init__(self, events: list[dict], slots: dict | None = None):
         self.events = events
         self.latest_message = {"text": events[-1]["text"]} if events else {}
+        self.slots = slots or {}
+
+    def get_slot(self, name: str):
+        return self.slots.get(name)
 
 
 def _user(text: str) -> dict:
@@ -150,3 +154,32 @@ def test_writes_english(events, english):
     from actions.taal import writes_english
 
     assert writes_english(_Tracker(events)) is english
+
+
+@pytest.mark.parametrize(
+    ("events", "slot", "told"),
+    [
+        ([_user("How much zorgtoeslag can I get?")], None, "en"),
+        ([_user("Hoeveel zorgtoeslag krijg ik?")], "en", "nl"),
+        ([_user("How much zorgtoeslag can I get?"), _user("in het Nederlands graag")], "en", "nl"),
+        ([_user("hoeveel zorgtoeslag krijg ik"), _user("English please")], "nl", "en"),
+        # A word or a payload tells nothing: the conversation's language stays.
+        ([_user("How much zorgtoeslag can I get?"), _user("ok")], "en", None),
+        ([_user("/affirm")], "en", None),
+    ],
+)
+def test_the_language_slot_follows_what_the_person_writes(events, slot, told):
+    """The ``taal`` slot (response variants in English) is set by the slot-mapping action on
+    every message that tells the language, and kept when a message tells nothing."""
+    import asyncio
+
+    from actions.taal import ActionValidateSlotMappings, told_language, writes_english
+
+    tracker = _Tracker(events, {"taal": slot})
+    assert told_language(tracker) == told
+    extracted = ActionValidateSlotMappings().extract_taal(None, tracker, {})
+    assert extracted == ({} if told in (None, slot) else {"taal": told})
+    assert writes_english(tracker) is ((told or slot) == "en")
+    assert asyncio.run(ActionValidateSlotMappings().required_slots([], None, tracker, {})) == [
+        "taal"
+    ]
