@@ -28,9 +28,9 @@ MIN_WORDS_WITHOUT_NAMES = 3
 _WORD = re.compile(r"[^\W\d_]+")
 #: Common English and Dutch words: a message must hold some to change the conversation's language.
 _ENGLISH_WORDS = frozenset(
-    "i you my me the a an is are am was what how much many can could do does to for of in on it"
+    "i you my me the a an are am was what how much many can could do does to for of on it"
     " have has get got please want and with where when who why this that not no yes will would"
-    " should need help hello hi thanks thank if i'm our we they he she his her your from at be".split()
+    " should need help hello hi thanks thank if i'm our they she his her your from at be".split()
 )
 _DUTCH_WORDS = frozenset(
     "ik je jij u mijn de het een is zijn wat hoe hoeveel kan kun kunnen ik niet en van voor met op"
