@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import gemeente, kb
 from actions.crisis import crisis_no_handoff, offer_kept_question
 from actions.office_hours import hours, when_text
+from actions.taal import writes_english
 from channels.cases import default_store
 from channels.crypto import encrypt
 from channels.notify import notify_new_case
@@ -173,6 +174,15 @@ def emergency_lines(resident_gemeente: str) -> str:
     return "\n".join(lines)
 
 
+#: How the staff member will respond, (Dutch, English) x (chat, call back): the {hoe} of the
+#: confirmation; and the fallback for {wanneer}.
+_HOW = (
+    ("reageert hier in de chat", "belt je terug"),
+    ("will reply here in the chat", "will call you back"),
+)
+_NEXT_DAY = ("de eerstvolgende werkdag", "the next working day")
+
+
 class ActionHandoffSubmit(Action):
     """Creates the case (or respects a 'no'), and says honestly when someone will respond."""
 
@@ -219,13 +229,14 @@ class ActionHandoffSubmit(Action):
         notify_new_case(case.id, case.reden)
         h = hours()
         now = dt.datetime.now(dt.timezone.utc)
-        how = "belt je terug" if contact == "bellen" else "reageert hier in de chat"
+        english = writes_english(tracker)
+        how = _HOW[english][contact == "bellen"]
         if h.is_open(now):
             dispatcher.utter_message(
                 response="utter_handoff_aangemaakt_open",
                 nummer=case.id,
                 hoe=how,
-                kantoortijden=h.describe(),
+                kantoortijden=h.describe(english),
             )
         else:
             nxt = h.next_opening(now)
@@ -233,7 +244,7 @@ class ActionHandoffSubmit(Action):
                 response="utter_handoff_aangemaakt_dicht",
                 nummer=case.id,
                 hoe=how,
-                wanneer=when_text(nxt) if nxt else "de eerstvolgende werkdag",
+                wanneer=when_text(nxt, english) if nxt else _NEXT_DAY[english],
                 noodnummers=emergency_lines(gemeente(tracker)),
             )
         dispatcher.utter_message(response="utter_handoff_annuleren_kan")

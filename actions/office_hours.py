@@ -13,6 +13,8 @@ import yaml
 CONFIG = Path(__file__).resolve().parent.parent / "bot" / "handoff.yml"
 DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 DAY_NAMES = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+DAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+DAY_NAMES_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,10 @@ class Hours:
                 return start
         return None
 
-    def describe(self) -> str:
-        """'ma-vr 09:00-17:00' style summary of the windows."""
+    def describe(self, english: bool = False) -> str:
+        """'ma 09:00-17:00, di 09:00-17:00' (or 'Mon 09:00-17:00, ...'): the windows."""
         parts = []
-        for i, name in enumerate(DAYS):
+        for i, name in enumerate(DAYS_EN if english else DAYS):
             if i in self.windows:
                 a, b = self.windows[i]
                 parts.append(f"{name} {a:%H:%M}-{b:%H:%M}")
@@ -66,6 +68,8 @@ def hours() -> Hours:
     )
 
 
-def when_text(moment: dt.datetime) -> str:
-    """'maandag om 09:00'."""
+def when_text(moment: dt.datetime, english: bool = False) -> str:
+    """'maandag om 09:00' (or 'Monday at 09:00')."""
+    if english:
+        return f"{DAY_NAMES_EN[moment.weekday()]} at {moment:%H:%M}"
     return f"{DAY_NAMES[moment.weekday()]} om {moment:%H:%M}"

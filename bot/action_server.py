@@ -35,6 +35,18 @@ def protect(app, token: str) -> None:
         return None
 
 
+async def _warm_up(app, loop) -> None:  # noqa: ANN001 - Sanic listener signature
+    """Load the offline language detector and the content's names before the first request:
+    every answer asks which language to answer in (issue #21), and loading them takes seconds."""
+    from actions.taal import without_names  # noqa: PLC0415 - the actions' own modules
+    from nlu.language import leads  # noqa: PLC0415 - lingua, only in the action server
+
+    def warm() -> None:
+        leads(without_names("warming up the language detector for zorgtoeslag"), "en")
+
+    await loop.run_in_executor(None, warm)
+
+
 def main() -> None:
     import rasa_sdk.endpoint as endpoint  # noqa: PLC0415 - after the block above
     from rasa_sdk.__main__ import main as sdk_main  # noqa: PLC0415
@@ -49,6 +61,7 @@ def main() -> None:
     def create_protected_app(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         app = create_app(*args, **kwargs)
         protect(app, token)
+        app.register_listener(_warm_up, "before_server_start")
         return app
 
     endpoint.create_app = create_protected_app  # rasa-sdk's run() builds its app through this

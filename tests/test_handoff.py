@@ -169,6 +169,23 @@ async def test_a_request_for_a_person_first_asks_for_the_question(conversation, 
     store.close(case.id)
 
 
+async def test_a_hand_off_in_english_is_english_to_the_end(conversation, db_url):
+    """Issue #21: the hand-off form and its confirmation in English, also the parts the action
+    fills in (how staff will respond, office hours or the next opening); the case is made."""
+    store = CaseStore(get_engine(db_url))
+    await conversation.script(
+        [
+            "I want to talk to a person => buurtteam (neighbourhood team)",
+            "yes => What would you like help with",
+            "I cannot pay my rent this month => How would you like to be contacted",
+            "here in the chat => will reply here in the chat | !reageert | !maandag | !ma 09",
+        ]
+    )
+    case = store.open_case_for(conversation.sender)
+    assert case is not None and case.samenvatting == "I cannot pay my rent this month"
+    store.close(case.id)
+
+
 async def test_crisis_goes_first_and_offers_a_person(conversation):
     reply = await conversation.say("ik zie het echt niet meer zitten, ik wil er niet meer zijn")
     text = reply.text
