@@ -27,6 +27,7 @@ from actions.kennis import (
     suggest,
 )
 from actions.kosten import answer_cost
+from actions.taal import language_note
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -112,6 +113,16 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        other = language_note(tracker)
+        if other is not None:
+            # Turkish, Arabic, Polish, Papiamentu: what the content knows (named regulations
+            # are Dutch words), and in their own language what this chat can do and who helps.
+            answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+            dispatcher.utter_message(
+                text=other,
+                buttons=[{"title": "Met een mens praten", "payload": "/vraag_mens"}],
+            )
+            return [*(answered or []), SlotSet("handoff_reden", "taal")]
         # "is dat gratis?" after an organisation: what it costs, from the social map.
         cost = answer_cost(dispatcher, tracker)
         if cost is not None:

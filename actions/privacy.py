@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import last_text
 from actions.kennis import CONTACT, question_beyond, say_answer
+from actions.taal import language_note
 from knowledge.text import normalize_text
 
 ACTION_NAME = "action_verwijder_gesprek"
@@ -53,6 +54,8 @@ class ActionGreet(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_greet")
+        if (note := language_note(tracker)) is not None:
+            dispatcher.utter_message(text=note)  # "merhaba": who can help, in Turkish
         first = not any(e.get("event") == "bot" for e in tracker.events)
         if first:
             dispatcher.utter_message(response="utter_privacy_kort", dagen=_days())

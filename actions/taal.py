@@ -19,6 +19,8 @@ from rasa_sdk.types import DomainDict
 
 from nlu.entities import default_matcher
 
+#: A message needs this many words before a note in its language is added.
+NOTE_WORDS = 3
 #: How many earlier user messages are looked at when the latest does not tell the language.
 LOOK_BACK = 5
 #: A message with fewer words does not tell the language ("ok", "ja", "yes").
@@ -146,3 +148,20 @@ class ActionValidateSlotMappings(ValidationAction):
         if language is None or language == tracker.get_slot("taal"):
             return {}
         return {"taal": language}
+
+
+def language_note(tracker: Tracker) -> str | None:
+    """For a message in a language we have core lines for but no answers (Turkish, Arabic,
+    Polish, Papiamentu): the line in that language that says this chat answers in Dutch or
+    English and that a buurtteam worker can help (bot/crisis_talen.yml). None for Dutch and
+    English."""
+    from actions.crisis import language_lines  # noqa: PLC0415 - crisis imports kennis, kennis this
+    from nlu.language import other_language  # noqa: PLC0415 - loads lingua on first use
+
+    text = (tracker.latest_message or {}).get("text") or ""
+    if len(_WORD.findall(text)) < NOTE_WORDS:
+        return None  # "blorp": the detector guesses a language for any word
+    lang = other_language(text)
+    if lang in (None, "en"):
+        return None
+    return (language_lines().get(lang) or {}).get("taal")
