@@ -53,36 +53,41 @@ REGELING_ACTIONS = {
 NOT_UNDERSTOOD = frozenset({"utter_default", "utter_bedoel_je", "utter_vraag_bedoel_je"})
 
 
-def _not_understood_before(tracker: Tracker) -> bool:
-    """True when the turn before this one ended in 'ik begrijp je niet' or 'bedoel je': the
-    fallback ran and said one of NOT_UNDERSTOOD. A fallback that answered from the content
-    ("Woont er iemand van 27 jaar of ouder bij je?") understood the person."""
-    if _previous_bot_action(tracker) != "action_fallback":
-        return False
+def _previous_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the turn before this one: after the user message before the latest one, up
+    to the latest user message."""
+    turn: list[dict[str, Any]] = []
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_user:
-                return False
+                break
             seen_user = True
-        elif seen_user and event.get("event") == "bot":
-            template = (event.get("metadata") or {}).get("utter_action")
-            if template in NOT_UNDERSTOOD:
-                return True
-    return False
+        elif seen_user:
+            turn.append(event)
+    return turn[::-1]
 
 
 def _previous_bot_action(tracker: Tracker) -> str | None:
     """The last action before the current user message (``action_listen`` skipped)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
+    actions = [
+        e.get("name")
+        for e in _previous_turn(tracker)
+        if e.get("event") == "action" and e.get("name") != "action_listen"
+    ]
+    return actions[-1] if actions else None
+
+
+def _not_understood_before(tracker: Tracker) -> bool:
+    """True when the turn before this one ended in 'ik begrijp je niet' or 'bedoel je': the
+    fallback ran and said one of NOT_UNDERSTOOD. A fallback that answered from the content
+    ("Woont er iemand van 27 jaar of ouder bij je?") understood the person."""
+    turn = _previous_turn(tracker)
+    return _previous_bot_action(tracker) == "action_fallback" and any(
+        (e.get("metadata") or {}).get("utter_action") in NOT_UNDERSTOOD
+        for e in turn
+        if e.get("event") == "bot"
+    )
 
 
 @lru_cache(maxsize=1)
