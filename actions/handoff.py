@@ -209,10 +209,13 @@ class ActionHandoffSubmit(Action):
                     response="utter_vraag_mens", plekken="\n".join(service_block(p) for p in places)
                 )
             return reset
-        samenvatting = (
+        # Masked again here: the slots were masked when they were filled, but a case is read by
+        # staff, so nothing from a slot reaches it unmasked (a forged or older tracker included).
+        samenvatting = mask(
             tracker.get_slot("handoff_vraag")
             or tracker.get_slot("handoff_samenvatting")
             or summary_of(tracker)
+            or ""
         )
         contact = tracker.get_slot("handoff_contact") or "chat"
         telefoon = tracker.get_slot("handoff_telefoon")

@@ -390,6 +390,8 @@ def test_a_staff_notification_that_keeps_failing_is_logged_and_the_case_stays(
         assert STAFF_CHAT not in log and fakes.TELEGRAM_TOKEN not in log
     case = CaseStore(get_engine(db_url)).get(case_id)
     assert case is not None and case.state == "wacht_op_medewerker"
+    # the number in the question reaches the case masked, also from a tracker's own slots
+    assert "0612345678" not in case.samenvatting and "aanmaning energie" in case.samenvatting
     CaseStore(get_engine(db_url)).close(case_id)
 
 
