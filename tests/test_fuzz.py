@@ -20,10 +20,10 @@ from tests import fakes
 from tests.conftest import STAFF_TOKEN
 from tests.fakes import payloads as p
 
-# 40 per test in the suite; `BW_FUZZ_EXAMPLES=1200 pytest tests/test_fuzz.py` is the long run
+# 25 per test in the suite (CI time); `BW_FUZZ_EXAMPLES=1200 pytest tests/test_fuzz.py` is the long run
 # (9 tests, over 10,000 inputs) whose figure docs/security.md reports.
 FUZZ = settings(
-    max_examples=int(os.environ.get("BW_FUZZ_EXAMPLES", "40")),
+    max_examples=int(os.environ.get("BW_FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
