@@ -100,6 +100,13 @@ def in_focus(tracker: Tracker) -> str | None:
     )
 
 
+def _message_before(tracker: Tracker) -> str | None:
+    """The resident's last typed message before the latest one (payloads left out), or None."""
+    earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
+    return earlier[-1] if earlier else None
+
+
 def ranked_questions(
     tracker: Tracker,
     limit: int = 3,
@@ -115,13 +122,10 @@ def ranked_questions(
     named = named_records(tracker) if named is None else named
     own = text
     follow_up = is_follow_up(text, any(named.values()))
-    if follow_up:
-        # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
-        # the message before it says what it is about.
-        earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-        earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
-        if earlier:
-            text = f"{earlier[-1]} {text}"
+    # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
+    # the message before it says what it is about.
+    if follow_up and (before := _message_before(tracker)):
+        text = f"{before} {text}"
     if not_the_gemeente(tracker):
         # "wie kan me anders helpen": the answer is another organisation, not a regulation the
         # gemeente carries out, whatever the message names.
@@ -170,11 +174,10 @@ def answer_in_context(
     words = text.split()
     if not MIN_CONTEXT_WORDS <= len(words) <= CONTEXT_WORDS or not topic_words(text):
         return None
-    earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
-    if not earlier:
+    before = _message_before(tracker)
+    if not before:
         return None
-    hits = ranked_questions(tracker, limit=1, text=f"{earlier[-1]} {text}")
+    hits = ranked_questions(tracker, limit=1, text=f"{before} {text}")
     if not hits:
         return None
     # About what the conversation is about ("krijg ik daardoor minder geld?" after the
@@ -225,11 +228,11 @@ def with_topic(antwoord: str, record_naam: str) -> str:
     return f"{core}: {antwoord}"
 
 
-def _answer_in_language(hit: VraagHit, tracker: Tracker | None) -> tuple[str, str]:
+def _answer_in_language(hit: VraagHit, english: bool) -> tuple[str, str]:
     """(response, answer): English when the resident writes English and the content has it;
     the Dutch answer under "I only have this in Dutch:" when it does not (issue #21)."""
     q = hit.vraag
-    if tracker is not None and writes_english(tracker):
+    if english:
         if q.antwoord_en:
             return "utter_vraag_antwoord", with_topic(q.antwoord_en, q.record_naam)
         return "utter_vraag_antwoord_alleen_nl", with_topic(q.antwoord, q.record_naam)
@@ -245,8 +248,8 @@ def say_answer(
     """Utter one question's answer with its source and date; keep its record in focus. With the
     tracker, a resident who writes English gets the English answer (:func:`_answer_in_language`)."""
     v = hit.vraag
-    response, antwoord = _answer_in_language(hit, tracker)
     english = tracker is not None and writes_english(tracker)
+    response, antwoord = _answer_in_language(hit, english)
     dispatcher.utter_message(
         response=response,
         antwoord=antwoord,
