@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot import env
+from knowledge import yamlfile
 
 REST_PATH = "/webhooks/bw/webhook"
 DOMAIN_FILE = env.ROOT / "bot" / "domain" / "veiligheid.yml"
@@ -53,7 +52,7 @@ EMERGENCY_NUMBERS = re.compile(
 
 def crisis_openings() -> list[str]:
     """The first words of every crisis answer in the domain, to recognise one in a reply."""
-    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf8"))["responses"]
+    responses = yamlfile.read(DOMAIN_FILE)["responses"]
     openings = []
     for name, variants in responses.items():
         if not name.startswith("utter_crisis"):
@@ -159,7 +158,7 @@ def load_set(folder: Path) -> tuple[list[dict], list[dict]]:
     crisis: list[dict] = []
     ordinary: list[dict] = []
     for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf8")) or {}
+        data = yamlfile.read(path) or {}
         msgs = data.get("messages") or []
         if path.name.startswith("crisis"):
             crisis += msgs
@@ -232,7 +231,7 @@ async def run_questions(base: str, folder: Path, concurrency: int = 4) -> dict[s
     path = folder / "questions.yml"
     if not path.exists():
         return {}
-    items = (yaml.safe_load(path.read_text(encoding="utf8")) or {}).get("items") or []
+    items = (yamlfile.read(path) or {}).get("items") or []
     sem = asyncio.Semaphore(concurrency)
     rows: list[dict[str, Any]] = []
 
@@ -252,6 +251,7 @@ async def run_questions(base: str, folder: Path, concurrency: int = 4) -> dict[s
             {
                 "turns": item["turns"],
                 "category": item.get("category", "?"),
+                "language": item.get("language", "nl"),
                 "passed": not missing,
                 "missing": missing,
                 "not_understood": bool(NOT_UNDERSTOOD.search(reply)),
@@ -263,8 +263,10 @@ async def run_questions(base: str, folder: Path, concurrency: int = 4) -> dict[s
     async with aiohttp.ClientSession() as session:
         await asyncio.gather(*[one(item, session) for item in items])
     per_cat: dict[str, list[bool]] = defaultdict(list)
+    per_lang: dict[str, list[bool]] = defaultdict(list)
     for r in rows:
         per_cat[r["category"]].append(r["passed"])
+        per_lang[r["language"]].append(r["passed"])
     n = len(rows) or 1
     return {
         "n": len(rows),
@@ -273,6 +275,9 @@ async def run_questions(base: str, folder: Path, concurrency: int = 4) -> dict[s
         "first_reply_le_600": sum(r["first_chars"] <= 600 for r in rows) / n,
         "per_category": {
             k: {"n": len(v), "pass": sum(v) / len(v)} for k, v in sorted(per_cat.items())
+        },
+        "per_language": {
+            k: {"n": len(v), "pass": sum(v) / len(v)} for k, v in sorted(per_lang.items())
         },
         "rows": rows,
     }
