@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import entity, gemeente, kb
 from actions.fallback import LONG_STORY_WORDS, intent_labels
 from actions.kennis import ANSWER, answer_first
+from knowledge import yamlfile
 from knowledge.answers import service_block
 
 CRISIS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis.yml"
@@ -51,12 +51,12 @@ _NO_CALL = re.compile(
 
 @lru_cache(maxsize=1)
 def crisis_config() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(CRISIS_FILE.read_text(encoding="utf8"))
+    return yamlfile.read(CRISIS_FILE)
 
 
 @lru_cache(maxsize=1)
 def language_lines() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf8"))["talen"]
+    return yamlfile.read(LANGUAGES_FILE)["talen"]
 
 
 def _phones(org_id: str) -> str:

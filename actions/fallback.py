@@ -10,7 +10,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,6 +27,7 @@ from actions.kennis import (
 )
 from actions.kosten import answer_cost
 from actions.taal import language_note
+from knowledge import yamlfile
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -93,7 +93,7 @@ def _not_understood_before(tracker: Tracker) -> bool:
 @lru_cache(maxsize=1)
 def intent_labels() -> dict[str, str]:
     """Dutch button labels for intents the assistant may offer in 'bedoel je ...?'."""
-    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf8"))["intents"]
+    return yamlfile.read(LABELS_FILE)["intents"]
 
 
 def _candidates(tracker: Tracker) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -37,6 +36,7 @@ from actions.kennis import (
     say_answer,
 )
 from actions.regelingen import RegelingAnswer
+from knowledge import yamlfile
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
 from knowledge.faq import family
@@ -191,7 +191,7 @@ class ActionRegelingTerugwerkend(RegelingAnswer, Action):
 @lru_cache(maxsize=1)
 def achttien_items() -> list[dict[str, Any]]:
     """The turning-18 checklist from ``bot/achttien.yml`` (ids, month offsets, wording)."""
-    return yaml.safe_load(ACHTTIEN_FILE.read_text(encoding="utf8"))["regelingen"]
+    return yamlfile.read(ACHTTIEN_FILE)["regelingen"]
 
 
 def _when(item: dict[str, Any], birthday: dt.date | None, today: dt.date | None = None) -> str:

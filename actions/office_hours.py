@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
+from knowledge import yamlfile
 
 CONFIG = Path(__file__).resolve().parent.parent / "bot" / "handoff.yml"
 DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
@@ -56,7 +56,7 @@ def _time(value: str) -> dt.time:
 
 @lru_cache(maxsize=1)
 def hours() -> Hours:
-    data = yaml.safe_load(CONFIG.read_text(encoding="utf8"))
+    data = yamlfile.read(CONFIG)
     windows = {
         DAYS.index(day): (_time(a), _time(b))
         for day, (a, b) in (data.get("kantoortijden") or {}).items()

@@ -8,13 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb
 from actions.kennis import ANSWER_SITUATION, answer_first, named_records
+from knowledge import yamlfile
 from knowledge.answers import resident_fields, service_block
 
 MAP_FILE = Path(__file__).resolve().parent.parent / "bot" / "onderwerpen.yml"
@@ -22,7 +22,7 @@ MAP_FILE = Path(__file__).resolve().parent.parent / "bot" / "onderwerpen.yml"
 
 @lru_cache(maxsize=1)
 def topics() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(MAP_FILE.read_text(encoding="utf8"))
+    return yamlfile.read(MAP_FILE)
 
 
 #: A message that says more than its topic ("ik kan mijn zorgverzekering al 3 maanden niet

@@ -15,9 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from bot import env, training
+from knowledge import yamlfile
 from nlu.examples import read_examples, training_examples
 
 ROOT = env.ROOT
@@ -74,8 +73,8 @@ def evaluate_crisis() -> dict:
     not a measure of unseen messages (that is ``python -m bot blind``)."""
     from nlu.crisis import detect, pattern_hits
 
-    crisis = yaml.safe_load(CRISIS.read_text(encoding="utf8"))
-    not_crisis = yaml.safe_load(NOT_CRISIS.read_text(encoding="utf8"))
+    crisis = yamlfile.read(CRISIS)
+    not_crisis = yamlfile.read(NOT_CRISIS)
     missed = [c for c in crisis if detect(c["text"]) is None]
     per_cat: dict[str, list[int]] = {}
     for c in crisis:
@@ -106,7 +105,7 @@ def evaluate_crisis_dev() -> dict:
     DOUBT, never trained on. Recall (sure or doubt) and false alarms, plain and near the border."""
     from nlu.crisis import detect
 
-    items = yaml.safe_load(CRISIS_DEV.read_text(encoding="utf8"))["voorbeelden"]
+    items = yamlfile.read(CRISIS_DEV)["voorbeelden"]
     found = [(item, detect(item["text"])) for item in items]
     crisis = [(i, s) for i, s in found if i["categorie"] != "geen"]
     plain = [(i, s) for i, s in found if i["categorie"] == "geen" and not i.get("grens")]

@@ -11,9 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from channels.crypto import keyed_hash
+from knowledge import yamlfile
 
 TEXTS_FILE = Path(__file__).with_name("texts.yml")
 
@@ -26,7 +25,7 @@ def texts() -> dict[str, Any]:
 
     raw = TEXTS_FILE.read_text(encoding="utf8")
     raw = raw.replace("{dagen}", str(retention_days())).replace("{max_tekens}", str(max_chars()))
-    return yaml.safe_load(raw)
+    return yamlfile.load(raw)
 
 
 def utf16_len(text: str) -> int:

@@ -26,6 +26,7 @@ from channels.common import ChannelLog, texts
 from channels.identity import pseudonym
 from channels.ratelimit import RateLimiter, default_limiter
 from channels.store import ChannelStore
+from knowledge import yamlfile
 from knowledge.text import clean_surrogates
 from nlu import pii
 
@@ -62,7 +63,7 @@ def helpline() -> tuple[str, str] | None:
     """(name, phone) of the national helpline, read from the knowledge-base YAML itself, so it
     works while the database is down. None when the entry has no phone number."""
     try:
-        data = yaml.safe_load(
+        data = yamlfile.load(
             (SOCIALE_KAART / f"{FALLBACK_ORGANISATION}.yaml").read_text(encoding="utf8")
         )
         for dienst in data.get("diensten") or []:

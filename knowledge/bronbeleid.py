@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from knowledge import yamlfile
+
 POLICY_FILE = Path(__file__).resolve().parent / "schema" / "officiele_bronnen.yaml"
 BASELINE_FILE = Path(__file__).resolve().parent / "bronbeleid_baseline.yaml"
 
@@ -62,7 +64,7 @@ def on_domain(url: str, domains: list[str] | tuple[str, ...]) -> bool:
 @cache
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     """Read the official domains from the policy file."""
-    data = yaml.safe_load(path.read_text(encoding="utf8")) or {}
+    data = yamlfile.read(path) or {}
     landelijk = tuple(str(d).lower() for d in (data.get("landelijk") or []))
     landelijk += tuple(str(d).lower() for d in (data.get("uitvoerders") or []))
     gemeenten = {
@@ -152,7 +154,7 @@ def violations(
 def load_baseline(path: Path = BASELINE_FILE) -> Counter[Key]:
     """Known violations: how many facts of a record may still cite each unofficial URL (the file
     lists a URL once for every fact that cites it)."""
-    data = yaml.safe_load(path.read_text(encoding="utf8")) if path.exists() else None
+    data = yamlfile.read(path) if path.exists() else None
     out: Counter[Key] = Counter()
     for record, urls in (data or {}).items():
         for url in urls or []:

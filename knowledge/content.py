@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from knowledge import bronbeleid
+from knowledge import bronbeleid, yamlfile
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -202,7 +202,7 @@ def _dates_to_str(data: Any) -> Any:
 
 def _read(path: Path, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf8"))
+        data = yamlfile.read(path)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, "", f"geen geldige YAML: {exc}"))
         return None

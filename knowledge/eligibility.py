@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
+from knowledge import yamlfile
 from knowledge.answers import euro
 from knowledge.content import read_content
 from knowledge.views import Condition, RegelingView
@@ -70,7 +69,7 @@ class Indication:
 
 @lru_cache(maxsize=1)
 def config() -> dict:
-    return yaml.safe_load(CONFIG.read_text(encoding="utf8"))
+    return yamlfile.read(CONFIG)
 
 
 @lru_cache(maxsize=32)

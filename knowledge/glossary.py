@@ -12,8 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from knowledge import yamlfile
 from knowledge.text import normalize_text
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "woordenlijst.yml"
@@ -21,7 +20,7 @@ GLOSSARY_FILE = Path(__file__).resolve().parent / "woordenlijst.yml"
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[re.Pattern[str], dict[str, str]]:
-    data = yaml.safe_load(GLOSSARY_FILE.read_text(encoding="utf8")) or {}
+    data = yamlfile.read(GLOSSARY_FILE) or {}
     table: dict[str, str] = {}
     for section in data.values():
         for words, dutch in (section or {}).items():

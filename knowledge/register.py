@@ -12,8 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from knowledge import yamlfile
 from knowledge.text import normalize_text
 
 MARKERS_FILE = Path(__file__).resolve().parent / "medewerkertaal.yml"
@@ -21,7 +20,7 @@ MARKERS_FILE = Path(__file__).resolve().parent / "medewerkertaal.yml"
 
 @lru_cache(maxsize=1)
 def _markers() -> re.Pattern[str]:
-    data = yaml.safe_load(MARKERS_FILE.read_text(encoding="utf8")) or {}
+    data = yamlfile.read(MARKERS_FILE) or {}
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data["markers"]) + r")\b")
 
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from knowledge import yamlfile
 from knowledge.text import clean_surrogates, normalize_text
 from nlu import crisis_frame, crisis_model
 from nlu.crisis_model import CATEGORIES, DOUBT, SHORT_WORDS, THRESHOLD, VETO
@@ -64,7 +63,7 @@ class CrisisSignal:
 def _compiled(section: str = "categorieen") -> list[tuple[str, re.Pattern[str]]]:
     """The patterns of one section of the file: ``categorieen`` (Dutch and English, matched on
     the Dutch normalisation) or ``talen`` (other languages, matched with every script kept)."""
-    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf8"))
+    data = yamlfile.read(PATTERNS_FILE)
     out = []
     for categorie, patterns in (data.get(section) or {}).items():
         if categorie not in CATEGORIES:

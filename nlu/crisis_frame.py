@@ -13,8 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from knowledge import yamlfile
 from knowledge.text import normalize_text
 from nlu.crisis_model import normalize as normalize_all_scripts
 
@@ -24,7 +23,7 @@ _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+|,\s+(?=(?:maar|nu|inmiddels|gelukkig|b
 
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, re.Pattern[str]]:
-    data = yaml.safe_load(FRAME_FILE.read_text(encoding="utf8"))
+    data = yamlfile.read(FRAME_FILE)
     out = {
         key: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data[key]) + r")\b")
         for key in (

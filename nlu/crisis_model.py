@@ -25,10 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-#: libyaml's safe loader (C): the data files are large; the pure-Python loader took seconds.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from knowledge import yamlfile
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bot" / "crisis_data"
@@ -126,7 +124,7 @@ def windows(text: str) -> list[str]:
 
 
 def _read(path: Path) -> list[tuple[str, str]]:
-    data = yaml.load(path.read_text(encoding="utf8"), Loader=_LOADER) or {}
+    data = yamlfile.read(path) or {}
     out = []
     for item in data.get("voorbeelden") or []:
         label = item.get("categorie")
@@ -151,9 +149,9 @@ def message_set() -> list[tuple[str, str]]:
     for path in sorted(DATA_DIR.glob("*.yml")):
         pairs += _read(path)
     # The tuned regression sets: their wording is what the patterns know, the model learns it too.
-    for item in yaml.load(TUNED_CRISIS.read_text(encoding="utf8"), Loader=_LOADER):
+    for item in yamlfile.read(TUNED_CRISIS):
         pairs.append((item["text"], item["categorie"]))
-    for item in yaml.load(TUNED_ORDINARY.read_text(encoding="utf8"), Loader=_LOADER):
+    for item in yamlfile.read(TUNED_ORDINARY):
         pairs.append((item["text"] if isinstance(item, dict) else item, NONE))
     # NLU examples are ordinary questions; the few a pattern flags are left out, not taught as "geen".
     pairs += [(text, NONE) for text, _ in training_examples(NLU_DIR) if not pattern_hits(text)]

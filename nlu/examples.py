@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
-#: libyaml's safe loader (C): the data files are large; the pure-Python loader took seconds.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from knowledge import yamlfile
 
 NLU = Path(__file__).resolve().parent
 _MARKUP = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
@@ -18,9 +15,7 @@ def read_examples(paths: list[Path]) -> list[tuple[str, str]]:
     """(text, intent) for every intent example in the files; entity markup removed."""
     out = []
     for path in paths:
-        for block in (yaml.load(path.read_text(encoding="utf8"), Loader=_LOADER) or {}).get(
-            "nlu", []
-        ):
+        for block in (yamlfile.read(path) or {}).get("nlu", []):
             if "intent" not in block:
                 continue
             for line in str(block.get("examples", "")).splitlines():
