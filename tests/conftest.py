@@ -4,7 +4,10 @@ per test session, all real."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -51,39 +54,46 @@ def model_path() -> Path:
     return training.ensure_model()
 
 
-@pytest.fixture(scope="session")
-def action_server(db_url):
+class Background:
+    """The session's servers, started one after another on a background thread while the first
+    tests run: on two cores one core runs the tests and the other loads the models (each ``rasa
+    run`` takes 20-30 s to start). A fixture asks for its server by name and waits only for the
+    part that is not ready yet; everything started here stops when the session ends."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prestart")
+        self.futures: dict[str, Future] = {}
+        self.stops: list[Callable[[], None]] = []
+
+    def submit(self, name: str, start: Callable[[], Any]) -> None:
+        self.futures[name] = self.pool.submit(start)
+
+    def get(self, name: str, request) -> Any:
+        """The server ``name``: prestarted, or started now in this thread."""
+        if name not in self.futures:
+            future: Future = Future()
+            future.set_result(_starter(name, self, request)())
+            self.futures[name] = future
+        return self.futures[name].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for stop in reversed(self.stops):
+            stop()
+
+
+def _start_action_server(bg: Background, db_url: str) -> str:
     from bot import runtime
 
     proc, url = runtime.start_action_server(extra_env={"BW_DATABASE_URL": db_url})
-    yield url
-    runtime.stop(proc)
+    bg.stops.append(lambda: runtime.stop(proc))
+    return url
 
 
-@pytest_asyncio.fixture(scope="session")
-async def agent(model_path, action_server):
-    from bot import runtime
-
-    runtime.configure_rasa_logging()
-    return runtime.load_agent(model_path, action_server)
-
-
-@pytest.fixture
-def conversation(agent):
-    from tests.conversation import Conversation
-
-    return Conversation(agent)
-
-
-@pytest.fixture(scope="session")
-def rasa_server(model_path, action_server, db_url, tmp_path_factory):
-    """A real ``rasa run`` (REST channel + HTTP API with a token) on loopback, once per session.
-
-    Yields (base_url, token). Channel tests may extend the credentials through ``server_channels``.
-    """
+def _start_rasa_server(bg: Background, model: Path, db_url: str, folder: Path) -> tuple[str, str]:
     from bot import runtime, serve
 
-    folder = tmp_path_factory.mktemp("rasa")
+    action_url = bg.futures["action_server"].result()  # submitted or started before this one
     state = {"state_db": str(folder / "channels.db")}
     channels = {
         serve.REST: state,
@@ -92,25 +102,22 @@ def rasa_server(model_path, action_server, db_url, tmp_path_factory):
         serve.CONSOLE: {"poll_seconds": 1},
     }
     proc, base, token = serve.start_rasa_server(
-        model_path, action_server, folder, channels=channels, extra_env={"BW_DATABASE_URL": db_url}
+        model, action_url, folder, channels=channels, extra_env={"BW_DATABASE_URL": db_url}
     )
-    yield base, token
-    runtime.stop(proc)
+    bg.stops.append(lambda: runtime.stop(proc))
+    return base, token
 
 
-@pytest.fixture(scope="session")
-def channel_server(model_path, action_server, tmp_path_factory):
-    """One more ``rasa run`` with REST, Telegram and WhatsApp, talking to local fake APIs.
-
-    Yields a :class:`tests.fakes.ChannelServer`; the fakes record every outbound call.
-    """
+def _start_channel_server(bg: Background, model: Path, db_url: str, folder: Path):
     from bot import runtime, serve
     from tests import fakes
 
-    folder = tmp_path_factory.mktemp("channels")
+    action_url = bg.futures["action_server"].result()  # submitted or started before this one
     state_db = str(folder / "channels.db")
     telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
+    bg.stops.append(telegram.stop)
     graph = fakes.FakeGraphAPI(fakes.WHATSAPP_TOKEN, fakes.WHATSAPP_PHONE_ID).start()
+    bg.stops.append(graph.stop)
     tg = {
         "token": fakes.TELEGRAM_TOKEN,
         "secret_token": fakes.TELEGRAM_SECRET,
@@ -133,13 +140,73 @@ def channel_server(model_path, action_server, tmp_path_factory):
         "channels.telegram.TelegramInput": tg,
         "channels.whatsapp.WhatsAppInput": wa,
     }
-    proc = None
-    try:
-        proc, base, token = serve.start_rasa_server(
-            model_path, action_server, folder, channels=channels
-        )
-        yield fakes.ChannelServer(base, token, telegram, graph, state_db, tg, wa)
-    finally:
-        runtime.stop(proc)
-        telegram.stop()
-        graph.stop()
+    proc, base, token = serve.start_rasa_server(model, action_url, folder, channels=channels)
+    bg.stops.append(lambda: runtime.stop(proc))
+    return fakes.ChannelServer(base, token, telegram, graph, state_db, tg, wa)
+
+
+#: The servers a session may need, in the order the background thread starts them.
+SERVERS = ("action_server", "rasa_server", "channel_server")
+
+
+def _starter(name: str, bg: Background, request) -> Callable[[], Any]:
+    db_url = request.getfixturevalue("db_url")
+    if name == "action_server":
+        return lambda: _start_action_server(bg, db_url)
+    model = request.getfixturevalue("model_path")
+    factory = request.getfixturevalue("tmp_path_factory")
+    if name == "rasa_server":
+        folder = factory.mktemp("rasa")
+        return lambda: _start_rasa_server(bg, model, db_url, folder)
+    folder = factory.mktemp("channels")
+    return lambda: _start_channel_server(bg, model, db_url, folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request):
+    """Prestart the servers that the collected tests use (none for a run of unit tests)."""
+    bg = Background()
+    used = {name for item in request.session.items for name in item.fixturenames}
+    for name in SERVERS:
+        if name in used:
+            bg.submit(name, _starter(name, bg, request))
+    yield bg
+    bg.close()
+
+
+@pytest.fixture(scope="session")
+def action_server(background, request) -> str:
+    return background.get("action_server", request)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def agent(model_path, action_server):
+    from bot import runtime
+
+    runtime.configure_rasa_logging()
+    return runtime.load_agent(model_path, action_server)
+
+
+@pytest.fixture
+def conversation(agent):
+    from tests.conversation import Conversation
+
+    return Conversation(agent)
+
+
+@pytest.fixture(scope="session")
+def rasa_server(background, request) -> tuple[str, str]:
+    """A real ``rasa run`` (REST channel + HTTP API with a token) on loopback, once per session.
+
+    Yields (base_url, token).
+    """
+    return background.get("rasa_server", request)
+
+
+@pytest.fixture(scope="session")
+def channel_server(background, request):
+    """One more ``rasa run`` with REST, Telegram and WhatsApp, talking to local fake APIs.
+
+    A :class:`tests.fakes.ChannelServer`; the fakes record every outbound call.
+    """
+    return background.get("channel_server", request)

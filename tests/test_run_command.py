@@ -106,9 +106,15 @@ def test_serve_stops_its_servers_on_sigterm(tmp_path, model_path, db_url):
         stderr=subprocess.DEVNULL,
     )
     try:
-        runtime.wait_http(f"http://127.0.0.1:{port}/", timeout=180, proc=proc)
+        # Stop it as soon as both servers run (rasa run may still be loading its model: a service
+        # manager can stop it then too, and the test needs no 30 s model load for it).
+        deadline = time.monotonic() + 180
         children = _children(proc.pid)
-        assert len(children) >= 2  # rasa run and the action server
+        while len(children) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            children = _children(proc.pid)
+        assert len(children) >= 2, proc.poll()  # rasa run and the action server
+        time.sleep(2)  # let rasa run get past its imports into loading
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
         deadline = time.monotonic() + 30
