@@ -30,6 +30,7 @@ from actions.kennis import (
     SUGGEST,
     answer_first,
     answer_from_content,
+    message_before,
     named_records,
     question_beyond,
     ranked_questions,
@@ -264,6 +265,47 @@ class ActionAchttien(Action):
         return [SlotSet("achttien_maand", None)]
 
 
+#: "waar kan ik heen?", "wie helpt mij daar?": a message that gives a place and asks for help there.
+_ASKS_WHERE = re.compile(r"\b(waar|wie|welke?|where|who|which)\b")
+#: Any question word: a message with a place and one of these may ask something about the place.
+_ASKS = re.compile(
+    r"\b(waar|wie|welke?|wat|hoe|hoeveel|wanneer|mag|kan|kun|moet|nummer|telefoon|open|adres"
+    r"|where|who|which|what|how|when|can|number)\b"
+)
+
+
+def say_local_help(
+    dispatcher: CollectingDispatcher,
+    text: str,
+    where: str | None,
+    stadsdeel: str | None,
+    naam: str | None,
+    front_door_first: bool = False,
+) -> None:
+    """The social map's places for what ``text`` asks, in this gemeente and stadsdeel (the
+    schulden help when nothing fits better). ``front_door_first``: the area's front door for
+    money worries (the buurtteam in Amsterdam) leads, for a question that only says "where"."""
+    hits = kb().search(
+        text, kind="dienst", gemeente=where, stadsdeel=stadsdeel, limit=3, record_miss=True
+    )
+    services = [
+        s for s in (kb().service(h.ref) for h in hits) if s and not s.alleen_via_professional
+    ]
+    if front_door_first or not services:
+        door = kb().help_for("schulden", where, stadsdeel, limit=1 if services else 2)
+        seen = {s.id for s in door}
+        services = [*door, *(s for s in services if s.id not in seen)][:3]
+    if services:
+        waar = f" in {naam}" if naam else ""
+        dispatcher.utter_message(
+            response="utter_zoek_hulp",
+            waar=waar,
+            plekken="\n".join(service_block(s) for s in services),
+        )
+    else:
+        dispatcher.utter_message(response="utter_zoek_hulp_niets")
+
+
 class ActionSetGemeente(Action):
     """'ik woon in noord' / 'ik woon in utrecht': remember the area for local answers."""
 
@@ -274,7 +316,11 @@ class ActionSetGemeente(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         gem, sd, naam = find_place(last_text(tracker))
-        answered = answer_from_content(dispatcher, tracker)
+        text = last_text(tracker)
+        # "ik woon in noord" says where, it asks nothing: an organisation with "Noord" in its
+        # name is not the answer.
+        asks = "?" in text or _ASKS.search(normalize_text(text)) or len(text.split()) > 8
+        answered = answer_from_content(dispatcher, tracker) if asks else None
         if answered is not None:
             # "gemeente amsterdam tel nummer?": a question with a place in it; keep the place.
             return (
@@ -282,6 +328,13 @@ class ActionSetGemeente(Action):
             )
         if gem:
             dispatcher.utter_message(response="utter_gemeente_bekend", plaats=naam)
+            if _ASKS_WHERE.search(normalize_text(text)):
+                # "ik woon in oost. waar kan ik heen?" after "ik heb schulden": the places there,
+                # for what the message before it was about.
+                before = message_before(tracker) or ""
+                say_local_help(
+                    dispatcher, f"{before} {text}".strip(), gem, sd, naam, front_door_first=True
+                )
             return [SlotSet("gemeente", gem), SlotSet("stadsdeel", sd)]
         dispatcher.utter_message(response="utter_gemeente_onbekend")
         # Only a place the person says they live in ("ik woon in utrecht"), or a short answer
@@ -317,23 +370,7 @@ class ActionZoekHulp(Action):
             # "ik woon in utrecht, waar is het buurtteam": not Amsterdam's buurtteam. Say what we
             # know (national help) and who finds help there.
             dispatcher.utter_message(response="utter_elders_hulp", plaats=where.title())
-        hits = kb().search(
-            text, kind="dienst", gemeente=where, stadsdeel=stadsdeel, limit=3, record_miss=True
-        )
-        services = [
-            s for s in (kb().service(h.ref) for h in hits) if s and not s.alleen_via_professional
-        ]
-        if not services:
-            services = kb().help_for("schulden", where, stadsdeel, limit=2)
-        if services:
-            waar = f" in {naam}" if naam else ""
-            dispatcher.utter_message(
-                response="utter_zoek_hulp",
-                waar=waar,
-                plekken="\n".join(service_block(s) for s in services),
-            )
-        else:
-            dispatcher.utter_message(response="utter_zoek_hulp_niets")
+        say_local_help(dispatcher, text, where, stadsdeel, naam)
         return (
             [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)]
             if gem or elsewhere

@@ -100,7 +100,7 @@ def in_focus(tracker: Tracker) -> str | None:
     )
 
 
-def _message_before(tracker: Tracker) -> str | None:
+def message_before(tracker: Tracker) -> str | None:
     """The resident's last typed message before the latest one (payloads left out), or None."""
     earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     earlier = [t for t in earlier[:-1] if t and not t.startswith("/")]
@@ -124,7 +124,7 @@ def ranked_questions(
     follow_up = is_follow_up(text, any(named.values()))
     # "hij is 30", "voor een stel", "ik ben alleen met 1 kind": a follow-up says what changed,
     # the message before it says what it is about.
-    if follow_up and (before := _message_before(tracker)):
+    if follow_up and (before := message_before(tracker)):
         text = f"{before} {text}"
     if not_the_gemeente(tracker):
         # "wie kan me anders helpen": the answer is another organisation, not a regulation the
@@ -174,7 +174,7 @@ def answer_in_context(
     words = text.split()
     if not MIN_CONTEXT_WORDS <= len(words) <= CONTEXT_WORDS or not topic_words(text):
         return None
-    before = _message_before(tracker)
+    before = message_before(tracker)
     if not before:
         return None
     hits = ranked_questions(tracker, limit=1, text=f"{before} {text}")

@@ -70,6 +70,31 @@ GENERIC = frozenset(
     met mee zonder toch wel heel sinds omdat want maar hem haar hun ons jullie hoi hallo dag""".split()
 )
 
+#: A message that asks for someone or something that helps ("is er een club die...", "bestaat er
+#: een app waar iemand meekijkt", "wie kan mij helpen met mijn post"): the social map answers
+#: that, so organisations' questions rise this much. A question for a regulation ("is er een
+#: regeling voor...") names none of these words and is left alone.
+HELPER_BONUS = 0.12
+_HELPER_NOUN = re.compile(
+    r"\b(iemand|club(je)?s?|apps?|organisaties?|instanties?|vrijwilligers?|maatjes?|netwerk(en)?"
+    r"|project(en)?|plek(ken)?|stichtings?|stichtingen|groep(en)?|loket|coach(es)?|buddy|inloop"
+    r"|someone|somebody|organi[sz]ations?|volunteers?|charity|charities|group)\b"
+)
+_HELPER_ASK = re.compile(
+    r"\b(is|zijn|ken|weet|heb|hebben) (er|je|jij|u|jullie)\b|\bbestaa?t\b|\bbestaan\b|\bwie\b"
+    r"|\bwelke\b|\bwaar\b|\b(is|are) there\b|\bwho\b|\bwhere\b|\bdo you know\b"
+)
+_WHO_HELPS = re.compile(
+    r"\bwie (kan|kunnen|helpt|helpen)( (mij|me|ons|jou|je))? (helpen|verder)\b|\bwho can help\b"
+)
+
+
+def asks_for_helper(text: str) -> bool:
+    """True when a message asks who or what can help: a helper word and a question form."""
+    norm = normalize_text(text or "")
+    return bool(_WHO_HELPS.search(norm) or (_HELPER_NOUN.search(norm) and _HELPER_ASK.search(norm)))
+
+
 _SENTENCE_RE = re.compile(r"(?<=[.?!\n])\s+|\s+(?=maar |want |en nu |nu )")
 
 
@@ -352,6 +377,7 @@ class QuestionIndex:
         named_ids = {family(rid, gemeente) for ids in named.values() for rid in ids}
         this_year = dt.date.today().year
         years = years_named(text)
+        helper = asks_for_helper(text)
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
             # Another gemeente's own regulation or organisation is never answered; without a
@@ -382,6 +408,9 @@ class QuestionIndex:
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
             score += _year_shift(v.jaar, years, this_year, reasons)
+            if helper and v.record_kind == "organisatie":
+                score += HELPER_BONUS
+                reasons.append("vraagt wie helpt")
             if v.doelgroep == "medewerker" and not staff:
                 score -= STAFF_ONLY_PENALTY
             elif staff and v.doelgroep == "medewerker":

@@ -93,11 +93,29 @@ def test_loading_keeps_the_english_answer(content_copy, tmp_path):
     assert rows["zorgtoeslag:toeslagpartner_medewerker"] is None  # staff questions stay Dutch
 
 
-def test_shipped_english_answers_cover_the_most_asked():
+def test_every_resident_question_has_an_english_answer():
     cs = read_content()
-    for rid in ("zorgtoeslag", "huurtoeslag"):
-        resident = [q for q in cs.regelingen[rid]["vragen"] if q.get("doelgroep") != "medewerker"]
-        assert all(q.get("antwoord_en") for q in resident), rid
+    for record in [*cs.regelingen.values(), *cs.organisaties.values()]:
+        resident = [q for q in record.get("vragen") or [] if q.get("doelgroep") != "medewerker"]
+        assert all(q.get("antwoord_en") for q in resident), record["id"]
+
+
+def test_a_question_without_english_is_given_in_dutch_under_an_english_line(kb):
+    """Staff questions stay Dutch: an English message that reaches one gets the Dutch answer with
+    the English note before it, never silence."""
+    from actions.kennis import _answer_in_language
+    from knowledge.faq import VraagHit
+
+    staff = next(
+        v
+        for v in kb.ask("toeslagpartner zorgtoeslag medewerker", staff=True, limit=50)
+        if v.vraag.sleutel == "zorgtoeslag:toeslagpartner_medewerker"
+    )
+    assert staff.vraag.antwoord_en is None
+    response, text = _answer_in_language(VraagHit(staff.vraag, 1.0), english=True)
+    assert response == "utter_vraag_antwoord_alleen_nl" and staff.vraag.antwoord in text
+    response, text = _answer_in_language(VraagHit(staff.vraag, 1.0), english=False)
+    assert response == "utter_vraag_antwoord" and staff.vraag.antwoord in text
 
 
 class _Tracker:

@@ -248,3 +248,23 @@ def test_the_year_asked_about_decides_between_two_versions_of_a_question(kb):
     before = kb.ask("hoe hoog was de alleenstaande-ouderkop in 2025", named=named, limit=5)
     years = [h.vraag.jaar for h in before if "ouderkop" in h.vraag.vraag.lower()]
     assert years and years[0] == 2025
+
+
+def test_a_question_for_someone_who_helps_gets_an_organisation(kb):
+    """'is er een club / vrijwilliger / app die ...' asks for someone who helps: the social map's
+    organisations rise; a question for a regulation with the same words does not change."""
+    from knowledge.faq import asks_for_helper
+
+    assert asks_for_helper("ken je een vrijwilliger die samen met mij de post uitzoekt?")
+    assert asks_for_helper("wie kan mij helpen met mijn administratie")
+    assert asks_for_helper("is there a charity that helps with debts")
+    assert not asks_for_helper("is er een regeling voor mensen met weinig geld")
+    assert not asks_for_helper("mag iemand bij mij komen wonen als ik bijstand heb?")
+    assert not asks_for_helper("kan iemand anders mijn toeslag aanvragen?")
+    hits = kb.ask(
+        "ken je een vrijwilliger die samen met mij de post uitzoekt?", gemeente="amsterdam"
+    )
+    assert hits[0].vraag.record_kind == "organisatie", [
+        (h.vraag.sleutel, round(h.score, 2), h.reasons) for h in hits
+    ]
+    assert "vraagt wie helpt" in hits[0].reasons
