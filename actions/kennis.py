@@ -129,13 +129,22 @@ def ranked_questions(
     if not_the_gemeente(tracker):
         # "wie kan me anders helpen": the answer is another organisation, not a regulation the
         # gemeente carries out, whatever the message names.
-        hits = kb().ask(text, gemeente=gemeente(tracker), limit=20)
+        hits = kb().ask(text, gemeente=gemeente(tracker), english=writes_english(tracker), limit=20)
         return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
 
     focus, where, staff = in_focus(tracker), gemeente(tracker), staff_view(tracker)
+    english = writes_english(tracker)
 
     def ask(words: str) -> list[VraagHit]:
-        return kb().ask(words, named=named, focus=focus, gemeente=where, staff=staff, limit=limit)
+        return kb().ask(
+            words,
+            named=named,
+            focus=focus,
+            gemeente=where,
+            staff=staff,
+            english=english,
+            limit=limit,
+        )
 
     hits = ask(text)
     if follow_up and text != own:
@@ -286,6 +295,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
             named=named,
             gemeente=gemeente(tracker),
             staff=staff_view(tracker),
+            english=writes_english(tracker),
             limit=1,
         )
         if (

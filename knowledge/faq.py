@@ -95,6 +95,13 @@ def asks_for_helper(text: str) -> bool:
     return bool(_WHO_HELPS.search(norm) or (_HELPER_NOUN.search(norm) and _HELPER_ASK.search(norm)))
 
 
+#: An English message is also compared with each question's English answer (``antwoord_en``,
+#: with the Dutch question for the names): the ways of asking are Dutch. That cosine, times this
+#: weight, is added to the best Dutch one (tuned on the 539 English questions of the spent blind
+#: sets: the top answer holds the expected fact 57.5% -> 69.0%; taking the larger of the two
+#: instead of the sum reached 62.5%).
+ENGLISH_WEIGHT = 2.0
+
 _SENTENCE_RE = re.compile(r"(?<=[.?!\n])\s+|\s+(?=maar |want |en nu |nu )")
 
 
@@ -295,6 +302,14 @@ class QuestionIndex:
         if texts:
             self._wm = self._words.fit_transform(texts)
             self._cm = self._chars.fit_transform(texts)
+        english = [f"{v.antwoord_en or ''} {v.vraag}" for v in self.vragen]
+        self._en_words = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, stop_words="english"
+        )
+        self._en_chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        if english:
+            self._en_wm = self._en_words.fit_transform(english)
+            self._en_cm = self._en_chars.fit_transform(english)
 
     def _load(self) -> tuple[list[VraagView], list[list[str]], dict[str, list[str]]]:
         """The questions, the ways of asking each (same order), and every record's synonyms;
@@ -341,8 +356,9 @@ class QuestionIndex:
                 ways.append([q.vraag, *q.varianten])
             return vragen, ways, names
 
-    def similarity(self, text: str) -> np.ndarray:
-        """Per question: the best cosine of ``text`` (or one of its sentences) to a way of asking."""
+    def similarity(self, text: str, english: bool = False) -> np.ndarray:
+        """Per question: the best cosine of ``text`` (or one of its sentences) to a way of asking;
+        for an English message plus its weighted cosine to the question's English answer."""
         best = np.zeros(len(self.vragen))
         if not self.vragen:
             return best
@@ -352,6 +368,10 @@ class QuestionIndex:
         c = (self._cm @ self._chars.transform(prepared).T).toarray()
         per_way = (0.5 * w + 0.5 * c).max(axis=1)
         np.maximum.at(best, self.owner, per_way)
+        if english:
+            w_en = (self._en_wm @ self._en_words.transform([text]).T).toarray()[:, 0]
+            c_en = (self._en_cm @ self._en_chars.transform([text]).T).toarray()[:, 0]
+            best += ENGLISH_WEIGHT * (0.5 * w_en + 0.5 * c_en)
         return best
 
     def rank(
@@ -362,17 +382,19 @@ class QuestionIndex:
         focus: str | None = None,
         gemeente: str | None = None,
         staff: bool = False,
+        english: bool = False,
         limit: int = 3,
     ) -> list[VraagHit]:
         """The best questions for a message, most likely first, each with its reasons.
 
-        ``named``: record ids the message names, per kind ("regeling", "organisatie").
+        ``named``: record ids the message names, per kind ("regeling", "organisatie");
+        ``english``: the message is English (its English answers count too).
         """
         if not text.strip() or not self.vragen:
             return []
         named = named or {}
         text = glossary.expand(text)  # English, staff shorthand: the content's own words added
-        sims = self.similarity(text)
+        sims = self.similarity(text, english=english)
         asked = topic_words(text)
         named_ids = {family(rid, gemeente) for ids in named.values() for rid in ids}
         this_year = dt.date.today().year

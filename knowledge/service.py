@@ -194,12 +194,19 @@ class KnowledgeService:
         focus: str | None = None,
         gemeente: str | None = DEFAULT_GEMEENTE,
         staff: bool = False,
+        english: bool = False,
         limit: int = 3,
     ) -> list[faq.VraagHit]:
         """The frequently asked questions a message most likely asks, best first (see faq.py)."""
         index = faq.get_question_index(self.engine)
         return index.rank(
-            text, named=named, focus=focus, gemeente=gemeente, staff=staff, limit=limit
+            text,
+            named=named,
+            focus=focus,
+            gemeente=gemeente,
+            staff=staff,
+            english=english,
+            limit=limit,
         )
 
     # --- social map --------------------------------------------------------------------------

@@ -201,3 +201,18 @@ def test_the_language_slot_follows_what_the_person_writes(events, slot, told):
     assert asyncio.run(ActionValidateSlotMappings().required_slots([], None, tracker, {})) == [
         "taal"
     ]
+
+
+def test_an_english_question_is_also_matched_on_the_english_answers(kb):
+    """The ways of asking are Dutch: an English message also counts its closeness to each
+    question's English answer, so a clear English question is answered, not only suggested."""
+    from actions.kennis import ANSWER
+
+    text = "can I keep my car if I apply for social assistance"
+    dutch_only = kb.ask(text, gemeente="amsterdam", limit=1)[0]
+    english = kb.ask(text, gemeente="amsterdam", english=True, limit=1)[0]
+    assert english.vraag.sleutel == "bijstand:auto_houden"
+    assert dutch_only.score < ANSWER <= english.score
+    # A Dutch message is ranked as before.
+    dutch = "mag ik mijn auto houden in de bijstand"
+    assert kb.ask(dutch, gemeente="amsterdam", limit=1)[0].vraag.sleutel == "bijstand:auto_houden"
