@@ -39,6 +39,10 @@ MAX_CHARS = 5000
 # A money question on which only the model speaks is checked, not answered as a sure crisis, below
 # this score (a doubt still gives the line, and answers the question right after the check).
 MONEY_QUESTION_SURE = 0.9
+#: Danger now that only the model sees, in a message that says itself it is no emergency ("het is
+#: geen noodgeval, wie kan ik bellen" about a neighbour): checked (the check names 112, and the
+#: question is answered after it) below this score, not answered as sure danger with 112 first.
+DENIED_DANGER_SURE = 0.95
 #: On a text of fewer than SHORT_WORDS words the model alone is a doubt from this score up, never
 #: sure: "wil verdwijnen" is checked, "niet meer" after a form question is checked, not answered
 #: as a crisis.
@@ -191,6 +195,9 @@ def detect(text: str) -> CrisisSignal | None:
     doubt. A pattern of a practical category is overruled when the model is sure the message is
     ordinary (VETO): "ik heb vannacht slecht geslapen" is not a night without a roof.
 
+    Danger now is never reframed, with one exception: only the model sees it and the message says
+    itself it is no emergency; then it is checked unless the model is very sure.
+
     Then the frame (``nlu.crisis_frame``), never for danger now: a crisis told as past and over
     only counts for what the message says about today; a question for someone else or for work
     gets the lines as information; a joke the model is not worried about is no crisis, and a joke
@@ -206,6 +213,14 @@ def detect(text: str) -> CrisisSignal | None:
     text = clean_surrogates(text)
     ev = _evidence(text)
     signal = _signal(ev)
+    if (
+        signal is not None
+        and _danger_now(signal, ev)
+        and not ev.patterns
+        and ev.score < DENIED_DANGER_SURE
+        and crisis_frame.is_denial(text)
+    ):
+        return replace(signal, zeker=False)
     if signal is None or _danger_now(signal, ev):
         return signal
     if crisis_frame.is_past_and_over(text):

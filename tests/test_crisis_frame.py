@@ -145,6 +145,24 @@ def test_a_message_that_says_there_is_no_danger_is_no_crisis_on_the_models_doubt
     assert signal is None or (not signal.zeker and not signal.pattern.startswith("\\b"))
 
 
+def test_danger_now_only_the_model_sees_is_checked_when_the_message_says_it_is_no_emergency():
+    """'het is geen noodgeval, wie kan ik bellen' about a man sleeping in a car: the model alone
+    says danger now, the person says it is not an emergency: a check (which names 112), not the
+    sure answer with 112 first. A very sure model score or a pattern still counts as sure."""
+    text = (
+        "bij ons in de straat slaapt een man al dagen in zijn auto. het is geen noodgeval, "
+        "maar wie kan ik daarover bellen?"
+    )
+    without_denial = detect(text.replace("het is geen noodgeval, maar ", ""))
+    assert without_denial is not None and without_denial.zeker  # the model alone, sure
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "gevaar_nu" and not signal.zeker
+    pills = detect("het is geen noodgeval maar mijn vriend heeft net een hele strip pillen geslikt")
+    assert pills is not None and pills.categorie == "gevaar_nu" and pills.zeker
+    knife = detect("het is geen noodgeval, er staat alleen iemand met een mes voor mijn deur")
+    assert knife is not None and knife.categorie == "gevaar_nu" and knife.zeker
+
+
 def test_a_denial_never_silences_a_crisis_pattern():
     """'niet in gevaar' next to a foreseen crisis sentence: the pattern still counts."""
     signal = detect("ik ben niet in gevaar hoor, maar ik wil eigenlijk niet meer leven")
