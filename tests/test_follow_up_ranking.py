@@ -49,3 +49,16 @@ def test_a_follow_up_reaches_questions_its_own_words_ask():
 def test_a_first_message_is_ranked_on_its_own_words():
     hits = ranked_questions(_tracker("", "hoeveel spaargeld mag ik hebben in de bijstand"))
     assert hits and hits[0].vraag.record_id.startswith("bijstand"), hits
+
+
+def test_shorthand_and_english_the_glossary_knows_name_their_record():
+    """'zt' is zorgtoeslag to a buurtteam worker, 'rent allowance' huurtoeslag in English: the
+    glossary's words name the record, as the full name would (the NLU matcher alone does not)."""
+    from actions.kennis import named_records
+
+    staff = _tracker("hoi", "zt vermogensgrens 2026 alleenstaand?")
+    assert "zorgtoeslag" not in {e["value"] for e in staff.latest_message["entities"]}
+    assert "zorgtoeslag" in named_records(staff)["regeling"]
+    english = _tracker("hello", "how much rent allowance can I get")
+    assert "huurtoeslag" in named_records(english)["regeling"]
+    assert named_records(_tracker("hoi", "ik heb een vraag"))["regeling"] == set()
