@@ -4,7 +4,8 @@ call-back outcomes and the archive of closed cases.
 Tables live next to ``handoff_case`` (same declarative base). Everything a staff member types is
 masked with ``nlu.pii.mask`` before it is stored, so a BSN, IBAN, phone number or e-mail address
 typed into a note never sits in the database in the clear. The stadsdeel of a case is read once
-from the conversation's ``stadsdeel`` slot and remembered (``handoff_case_area``).
+from the conversation's ``stadsdeel`` slot and remembered (``handoff_case_area``), with the
+conversation's language (the ``taal`` slot: staff answer an English writer in English).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     delete,
     func,
+    inspect,
     or_,
     select,
 )
@@ -86,6 +88,7 @@ class CaseArea(Base):
     case_id = Column(Integer, ForeignKey("handoff_case.id", ondelete="CASCADE"), primary_key=True)
     stadsdeel = Column(String(64))
     gemeente = Column(String(64))
+    taal = Column(String(8))  # the conversation's language ("en"); None: Dutch or not known
     checked_at = Column(DateTime, nullable=False, default=_now)
 
 
@@ -132,12 +135,22 @@ def reasons_crisis_first(reasons: Iterable[str]) -> list[tuple[str, str]]:
     return [("crisis", REASON_LABEL["crisis"]), *rest]
 
 
+def _add_language_column(engine: Engine) -> None:
+    """A case store made before the language was kept gets the column (SQLite and PostgreSQL
+    both add a nullable column in place; existing rows read as 'not known')."""
+    with engine.begin() as con:
+        have = {c["name"] for c in inspect(con).get_columns(CaseArea.__tablename__)}
+        if "taal" not in have:
+            con.exec_driver_sql(f"ALTER TABLE {CaseArea.__tablename__} ADD COLUMN taal VARCHAR(8)")
+
+
 class CaseDesk:
     """Notes, call-back outcomes, areas and the archive, each in its own short transaction."""
 
     def __init__(self, engine: Engine | None = None):
         self.engine = engine or get_engine()
         Base.metadata.create_all(self.engine)
+        _add_language_column(self.engine)
 
     def _session(self) -> Session:
         return Session(self.engine, future=True)
@@ -188,25 +201,40 @@ class CaseDesk:
             return [_attempt(r) for r in rows]
 
     # --- stadsdeel per case -----------------------------------------------------------------
-    def areas(self, case_ids: list[int]) -> dict[int, tuple[str | None, str | None, bool]]:
-        """case id -> (stadsdeel, gemeente, fresh); ``fresh`` is False when it is worth asking
-        the conversation again (never looked up, or no stadsdeel yet and checked a while ago)."""
+    def areas(
+        self, case_ids: list[int]
+    ) -> dict[int, tuple[str | None, str | None, str | None, bool]]:
+        """case id -> (stadsdeel, gemeente, taal, fresh); ``fresh`` is False when it is worth
+        asking the conversation again (never looked up, or no stadsdeel yet and checked a while
+        ago)."""
         if not case_ids:
             return {}
         cutoff = _now() - dt.timedelta(seconds=AREA_RECHECK_S)
         with self._session() as s:
             rows = s.execute(select(CaseArea).where(CaseArea.case_id.in_(case_ids))).scalars()
             found = {
-                r.case_id: (r.stadsdeel, r.gemeente, bool(r.stadsdeel) or r.checked_at > cutoff)
+                r.case_id: (
+                    r.stadsdeel,
+                    r.gemeente,
+                    r.taal,
+                    bool(r.stadsdeel) or r.checked_at > cutoff,
+                )
                 for r in rows
             }
-        return {cid: found.get(cid, (None, None, False)) for cid in case_ids}
+        return {cid: found.get(cid, (None, None, None, False)) for cid in case_ids}
 
-    def remember_area(self, case_id: int, stadsdeel: str | None, gemeente: str | None) -> None:
+    def remember_area(
+        self,
+        case_id: int,
+        stadsdeel: str | None,
+        gemeente: str | None,
+        taal: str | None = None,
+    ) -> None:
         with self._session() as s, s.begin():
             row = s.get(CaseArea, case_id) or CaseArea(case_id=case_id)
             row.stadsdeel = (stadsdeel or None) and str(stadsdeel)[:64]
             row.gemeente = (gemeente or None) and str(gemeente)[:64]
+            row.taal = (taal or None) and str(taal)[:8]
             row.checked_at = _now()
             s.merge(row)
 

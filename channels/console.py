@@ -93,14 +93,15 @@ _env.globals.update(
 )
 
 
-async def with_areas(agent: Any, cases: list[Any]) -> dict[int, str | None]:
-    """case id -> stadsdeel, read once from each conversation's ``stadsdeel`` slot and then
-    remembered (``channels.case_desk``), so a poll does not read every tracker again."""
+async def with_areas(agent: Any, cases: list[Any]) -> dict[int, tuple[str | None, str | None]]:
+    """case id -> (stadsdeel, taal), read once from each conversation's ``stadsdeel`` and
+    ``taal`` slots and then remembered (``channels.case_desk``), so a poll does not read every
+    tracker again."""
     desk = default_desk()
     known = desk.areas([c.id for c in cases])
-    out: dict[int, str | None] = {}
+    out: dict[int, tuple[str | None, str | None]] = {}
     for c in cases:
-        stadsdeel, gemeente, fresh = known[c.id]
+        stadsdeel, gemeente, taal, fresh = known[c.id]
         if not fresh and agent is not None:
             try:
                 tracker = await agent.tracker_store.retrieve(c.sender_id)
@@ -110,8 +111,9 @@ async def with_areas(agent: Any, cases: list[Any]) -> dict[int, str | None]:
             if tracker is not None:
                 stadsdeel = tracker.get_slot("stadsdeel")
                 gemeente = tracker.get_slot("gemeente")
-            desk.remember_area(c.id, stadsdeel, gemeente)
-        out[c.id] = stadsdeel
+                taal = tracker.get_slot("taal")
+            desk.remember_area(c.id, stadsdeel, gemeente, taal)
+        out[c.id] = (stadsdeel, taal)
     return out
 
 
@@ -508,7 +510,10 @@ class ConsoleInput(InputChannel):
             areas = await with_areas(getattr(request.app.ctx, "agent", None), views)
             filters = Filters.from_args({k: request.args.get(k, "") for k in Filters.KEYS})
             me = request.ctx.staff.naam
-            cases = [api_case({**c.public(), "stadsdeel": areas.get(c.id)}) for c in views]
+            cases = [
+                api_case({**c.public(), "stadsdeel": areas[c.id][0], "taal": areas[c.id][1]})
+                for c in views
+            ]
             return _headers(response.json([c for c in cases if matches(c, filters, me)]))
 
         @bp.route("/api/cases/<case_id:int>", methods=["GET"])

@@ -114,8 +114,10 @@ async def case_detail(agent: Any, case_id: int) -> dict[str, Any]:
     case = store.get(case_id)
     if case is None:
         raise StaffActionError(404, "onbekende case")
+    tracker = await agent.processor.get_tracker(case.sender_id)
     return {
         **case.public(),
+        "taal": tracker.get_slot("taal"),
         "transcript": await transcript(agent, case.sender_id),
         "notities": store.notes(case_id),
         **for_case(case.sender_id, case.created_at),

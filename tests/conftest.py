@@ -90,10 +90,12 @@ def _start_action_server(bg: Background, db_url: str) -> str:
     return url
 
 
-def _start_rasa_server(bg: Background, model: Path, db_url: str, folder: Path) -> tuple[str, str]:
+def _start_rasa_server(
+    bg: Background, request, model: Path, db_url: str, folder: Path
+) -> tuple[str, str]:
     from bot import runtime, serve
 
-    action_url = bg.futures["action_server"].result()  # submitted or started before this one
+    action_url = bg.get("action_server", request)  # prestarted before this one, or started now
     state = {"state_db": str(folder / "channels.db")}
     channels = {
         serve.REST: state,
@@ -108,11 +110,11 @@ def _start_rasa_server(bg: Background, model: Path, db_url: str, folder: Path) -
     return base, token
 
 
-def _start_channel_server(bg: Background, model: Path, db_url: str, folder: Path):
+def _start_channel_server(bg: Background, request, model: Path, db_url: str, folder: Path):
     from bot import runtime, serve
     from tests import fakes
 
-    action_url = bg.futures["action_server"].result()  # submitted or started before this one
+    action_url = bg.get("action_server", request)  # prestarted before this one, or started now
     state_db = str(folder / "channels.db")
     telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
     bg.stops.append(telegram.stop)
@@ -157,9 +159,9 @@ def _starter(name: str, bg: Background, request) -> Callable[[], Any]:
     factory = request.getfixturevalue("tmp_path_factory")
     if name == "rasa_server":
         folder = factory.mktemp("rasa")
-        return lambda: _start_rasa_server(bg, model, db_url, folder)
+        return lambda: _start_rasa_server(bg, request, model, db_url, folder)
     folder = factory.mktemp("channels")
-    return lambda: _start_channel_server(bg, model, db_url, folder)
+    return lambda: _start_channel_server(bg, request, model, db_url, folder)
 
 
 @pytest.fixture(scope="session", autouse=True)

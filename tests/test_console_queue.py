@@ -53,6 +53,7 @@ def test_queue_views_filters_notes_callbacks_hand_over_and_archive(rasa_server, 
     crisis = store.create(crisis_sender, "bw", "crisis", f"{word} ik ben bang", "chat")
     vraag = store.create(other_sender, "bw", "vraag", f"{word} huur te hoog", "bellen", None)
     set_slot(base, token, crisis_sender, "stadsdeel", "noord")
+    set_slot(base, token, crisis_sender, "taal", "en")  # staff see the resident writes English
 
     with (
         httpx.Client(base_url=base, timeout=30) as me_c,
@@ -73,7 +74,10 @@ def test_queue_views_filters_notes_callbacks_hand_over_and_archive(rasa_server, 
         assert ids(me_c, reden="crisis") == {crisis.id}
         assert ids(me_c, weergave="vrij") == {crisis.id, vraag.id}
         row = next(c for c in me_c.get(f"{BASE}/api/cases").json() if c["id"] == crisis.id)
-        assert row["stadsdeel"] == "noord"
+        assert row["stadsdeel"] == "noord" and row["taal"] == "en"
+        other_row = next(c for c in me_c.get(f"{BASE}/api/cases").json() if c["id"] == vraag.id)
+        assert other_row["taal"] is None
+        assert me_c.get(f"{BASE}/api/cases/{crisis.id}").json()["taal"] == "en"
         # the reason filter lists crisis first
         page = me_c.get(f"{BASE}/inbox").text
         options = re.findall(r'<option value="([a-z_]+)"', page.split('id="f-reden"')[1])
@@ -166,8 +170,34 @@ def test_forget_and_purge_remove_notes_callbacks_and_areas(tmp_path):
     counts = privacy.forget("weg-1", engine, channel_stores=[])
     assert counts["cases"] == 1 and counts["notes"] == 3
     assert desk.notes(mine.id) == [] and desk.callbacks(mine.id) == []
-    assert desk.areas([mine.id])[mine.id] == (None, None, False)
+    assert desk.areas([mine.id])[mine.id] == (None, None, None, False)
     assert len(desk.notes(other.id)) == 1 and len(desk.callbacks(other.id)) == 1
     purged = privacy.purge_cases(time.time() + 60, engine)
     assert purged["cases"] == 1 and purged["notes"] == 3
     assert desk.notes(other.id) == [] and desk.callbacks(other.id) == []
+
+
+def test_a_case_store_from_before_the_language_column_gets_it(tmp_path):
+    """An older case database (no ``taal`` in handoff_case_area) is brought up to date on start,
+    its rows kept; the language is then remembered like the stadsdeel."""
+    from sqlalchemy import create_engine, inspect
+
+    from channels.case_desk import CaseDesk
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
+    case = CaseStore(engine).create("oud-1", "bw", "vraag", "samenvatting", "chat")
+    with engine.begin() as con:
+        con.exec_driver_sql("DROP TABLE IF EXISTS handoff_case_area")
+        con.exec_driver_sql(
+            "CREATE TABLE handoff_case_area (case_id INTEGER PRIMARY KEY, stadsdeel VARCHAR(64),"
+            " gemeente VARCHAR(64), checked_at DATETIME NOT NULL)"
+        )
+        con.exec_driver_sql(
+            "INSERT INTO handoff_case_area VALUES (?, 'oost', 'amsterdam', '2026-01-01 00:00:00.000000')",
+            (case.id,),
+        )
+    desk = CaseDesk(engine)
+    assert "taal" in {c["name"] for c in inspect(engine).get_columns("handoff_case_area")}
+    assert desk.areas([case.id])[case.id][:3] == ("oost", "amsterdam", None)
+    desk.remember_area(case.id, "oost", "amsterdam", "en")
+    assert desk.areas([case.id])[case.id][:3] == ("oost", "amsterdam", "en")

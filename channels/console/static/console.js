@@ -57,10 +57,17 @@
     return hours < 24 ? "wacht " + hours + " uur " + (minutes % 60) + " min" : "sinds " + when(iso);
   }
 
+  // The conversation's language (issue #21): staff answer an English writer in English.
+  const LANGUAGES = { en: "Engels", nl: "" };
+  function language(code) {
+    const name = code ? (LANGUAGES[code] ?? code) : "";
+    return name ? " · schrijft " + name : "";
+  }
+
   function cells(c) {
     // Crisis cases come first from the server and say so: a person may be in danger.
     const status = (c.reden === "crisis" ? "Spoed (crisis) · " : "") + c.status;
-    return [status, c.samenvatting, c.contact_voorkeur + " · " + channel(c.kanaal),
+    return [status, c.samenvatting, c.contact_voorkeur + " · " + channel(c.kanaal) + language(c.taal),
       waiting(c.aangemaakt), c.medewerker || "–", c.stadsdeel || "onbekend"];
   }
 
@@ -259,6 +266,7 @@
     document.getElementById("case-samenvatting").textContent = c.samenvatting;
     document.getElementById("case-meta").textContent =
       c.status + " · reden: " + c.reden + " · contact: " + c.contact_voorkeur + " via " + channel(c.kanaal) +
+      language(c.taal) +
       " · sinds " + when(c.aangemaakt) + (c.medewerker ? " · medewerker: " + c.medewerker : "");
     const open = c.state === "wacht_op_medewerker" || c.state === "medewerker";
     document.getElementById("take").hidden = c.state !== "wacht_op_medewerker";
