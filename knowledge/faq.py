@@ -12,7 +12,11 @@ Signals on top of the wording:
 - the gemeente is a filter: another gemeente's local variant, or an organisation that only
   works in another gemeente, is never answered;
 - staff-only questions (``doelgroep: medewerker``) rank lower for residents (a staff question
-  typed without staff mode still finds its answer).
+  typed without staff mode still finds its answer);
+- a message that asks for someone who helps ("is er een club / vrijwilliger die...") lifts the
+  social map's organisations (HELPER_BONUS);
+- an English message also counts its closeness to each question's English answer
+  (ENGLISH_WEIGHT): the ways of asking are Dutch.
 
 Why not bm25 over the same text (``search.py``): questions are short and differ in a few words
 ("mag ik bijverdienen" / "mag ik sparen"), where character n-gram cosine separates them better
