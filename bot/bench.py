@@ -167,6 +167,30 @@ def kb_search_times() -> list[float]:
     return times
 
 
+#: Adversarial inputs for the masker (issue #19 item 2): a megabyte each.
+MASKING_INPUTS = {
+    "1 MB of one letter": "a" * 1_000_000,
+    "1 MB of 'a@b'": "a@b" * 333_333,
+    "1 MB of words": ("ik heb een vraag over mijn zorgtoeslag " * 26_000)[:1_000_000],
+    "1 MB of digit groups": "1234 " * 200_000,
+}
+
+
+def masking_times() -> dict[str, float]:
+    """Milliseconds to mask each adversarial megabyte (best of 3)."""
+    from nlu.pii import mask
+
+    out = {}
+    for name, text in MASKING_INPUTS.items():
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            mask(text)
+            best = min(best, (time.perf_counter() - t) * 1000)
+        out[name] = best
+    return out
+
+
 # --- REST end to end ----------------------------------------------------------------------
 
 
@@ -322,6 +346,8 @@ def report(res: dict[str, Any]) -> dict[str, str]:
         f"| knowledge search ({len(kb)} queries, SQLite FTS5) | p50 {percentile(kb, 50):.2f} / "
         f"p95 {percentile(kb, 95):.2f} ms | | |"
     )
+    for name, ms in (res.get("masking_ms") or {}).items():
+        lines.append(f"| masking, {name} | {ms:.0f} ms | < 100 ms | {_verdict(ms, 100)} |")
     lines += [
         "",
         f"Best throughput with 20 residents: {best_tp:.1f} replies/s (target 50).",
@@ -404,6 +430,7 @@ def run(
     res["nlu"] = nlu_side_by_side(agent)
     del agent
     res["kb_ms"] = kb_search_times()
+    res["masking_ms"] = masking_times()
     print("REST end to end (1, 20, load test)...", flush=True)
     res["rest"] = rest_runs(model, rounds, load_users, load_messages)
     if scale:
