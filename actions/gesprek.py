@@ -40,7 +40,7 @@ from actions.regelingen import RegelingAnswer
 from knowledge import yamlfile
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
-from knowledge.faq import family
+from knowledge.faq import family, topic_words
 from knowledge.text import normalize_text
 from knowledge.views import RegelingView
 from nlu import numbers
@@ -267,6 +267,8 @@ class ActionAchttien(Action):
 
 #: "waar kan ik heen?", "wie helpt mij daar?": a message that gives a place and asks for help there.
 _ASKS_WHERE = re.compile(r"\b(waar|wie|welke?|where|who|which)\b")
+#: Words that say where someone lives, not what they ask.
+_LIVING = frozenset({"woon", "wonen", "woont", "woonachtig", "adres", "live", "living"})
 #: Any question word: a message with a place and one of these may ask something about the place.
 _ASKS = re.compile(
     r"\b(waar|wie|welke?|wat|hoe|hoeveel|wanneer|mag|kan|kun|moet|nummer|telefoon|open|adres"
@@ -318,8 +320,13 @@ class ActionSetGemeente(Action):
         gem, sd, naam = find_place(last_text(tracker))
         text = last_text(tracker)
         # "ik woon in noord" says where, it asks nothing: an organisation with "Noord" in its
-        # name is not the answer.
-        asks = "?" in text or _ASKS.search(normalize_text(text)) or len(text.split()) > 8
+        # name is not the answer. Anything besides the place ("... en heb huurachterstand") may be.
+        place_words = topic_words(" ".join(str(w) for w in (naam, gem, sd) if w)) | _LIVING
+        asks = (
+            "?" in text
+            or _ASKS.search(normalize_text(text))
+            or bool(topic_words(text) - place_words)
+        )
         answered = answer_from_content(dispatcher, tracker) if asks else None
         if answered is not None:
             # "gemeente amsterdam tel nummer?": a question with a place in it; keep the place.
