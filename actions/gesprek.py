@@ -317,16 +317,13 @@ class ActionSetGemeente(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        gem, sd, naam = find_place(last_text(tracker))
         text = last_text(tracker)
+        norm = normalize_text(text)
+        gem, sd, naam = find_place(text)
         # "ik woon in noord" says where, it asks nothing: an organisation with "Noord" in its
         # name is not the answer. Anything besides the place ("... en heb huurachterstand") may be.
         place_words = topic_words(" ".join(str(w) for w in (naam, gem, sd) if w)) | _LIVING
-        asks = (
-            "?" in text
-            or _ASKS.search(normalize_text(text))
-            or bool(topic_words(text) - place_words)
-        )
+        asks = "?" in text or _ASKS.search(norm) or bool(topic_words(text) - place_words)
         answered = answer_from_content(dispatcher, tracker) if asks else None
         if answered is not None:
             # "gemeente amsterdam tel nummer?": a question with a place in it; keep the place.
@@ -335,7 +332,7 @@ class ActionSetGemeente(Action):
             )
         if gem:
             dispatcher.utter_message(response="utter_gemeente_bekend", plaats=naam)
-            if _ASKS_WHERE.search(normalize_text(text)):
+            if _ASKS_WHERE.search(norm):
                 # "ik woon in oost. waar kan ik heen?" after "ik heb schulden": the places there,
                 # for what the message before it was about.
                 before = message_before(tracker) or ""
@@ -347,8 +344,7 @@ class ActionSetGemeente(Action):
         # Only a place the person says they live in ("ik woon in utrecht"), or a short answer
         # ("utrecht", "uit zaanstad"), is remembered: the last word of a sentence like "ik ga
         # verhuizen naar een andere stad" would later read as "Je woont in Stad".
-        text = last_text(tracker)
-        words = normalize_text(text).split()
+        words = norm.split()
         other = place_named(text) or (words[-1] if 0 < len(words) <= 3 else None)
         return [SlotSet("gemeente", other), SlotSet("stadsdeel", None)] if other else []
 

@@ -292,6 +292,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
         return None
     entities = tracker.latest_message.get("entities") or []
     hits: list[VraagHit] = []
+    english = writes_english(tracker)
     for start, end in spans:
         named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
         for ent in entities:
@@ -303,7 +304,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
             named=named,
             gemeente=gemeente(tracker),
             staff=staff_view(tracker),
-            english=writes_english(tracker),
+            english=english,
             limit=1,
         )
         if (

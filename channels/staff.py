@@ -65,13 +65,16 @@ def _time(timestamp: float | None) -> str:
     return moment.strftime("%H:%M")
 
 
-async def transcript(agent: Any, sender_id: str, limit: int = 200) -> list[dict[str, str]]:
+async def transcript(
+    agent: Any, sender_id: str, limit: int = 200, tracker: Any = None
+) -> list[dict[str, str]]:
     """The last messages of a conversation with personal data masked, with the time of each.
 
     A tapped button arrives as its payload ("/affirm"): staff read the button's own title
     instead ("[knop] Ja, graag"), taken from the bot message that offered it (issue #20 item 4).
     """
-    tracker = await agent.processor.get_tracker(sender_id)
+    if tracker is None:
+        tracker = await agent.processor.get_tracker(sender_id)
     lines = []
     buttons: dict[str, str] = {}
     for e in tracker.events:
@@ -118,7 +121,7 @@ async def case_detail(agent: Any, case_id: int) -> dict[str, Any]:
     return {
         **case.public(),
         "taal": tracker.get_slot("taal"),
-        "transcript": await transcript(agent, case.sender_id),
+        "transcript": await transcript(agent, case.sender_id, tracker=tracker),
         "notities": store.notes(case_id),
         **for_case(case.sender_id, case.created_at),
     }

@@ -76,8 +76,8 @@ def _has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
-def _has_cue(text: str, cues: tuple[str, ...]) -> bool:
-    low = text.lower()
+def _has_cue(low: str, cues: tuple[str, ...]) -> bool:
+    """Any of ``cues`` in the lower-cased text."""
     return any(cue in low for cue in cues)
 
 
@@ -118,10 +118,10 @@ def _iban_label(match: re.Match) -> str:
 
 def mask_identity(text: str, birth: bool = True) -> str:
     """Names, addresses, postcodes, dates of birth and secrets (not the numbers)."""
-    out = text
-    if _has_cue(out, _SECRET_CUES):
+    out, low = text, text.lower()
+    if _has_cue(low, _SECRET_CUES):
         out = SECRET.sub(lambda m: m.group(1) + "[WACHTWOORD]", out)
-    if _has_cue(out, _NAME_CUES):
+    if _has_cue(low, _NAME_CUES):
         out = _NAME.sub(lambda m: m.group(1) + "[NAAM]", out)
     if not _has_digit(out):
         return out  # a date of birth, a street address and a postcode all have digits
