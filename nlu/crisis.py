@@ -49,6 +49,8 @@ DENIED_DANGER_SURE = 0.95
 SHORT_DOUBT = 0.5
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
+#: Nor an eviction or a disconnection whose moment is hours or days away (crisis_frame.is_soon).
+NEAR_TIME_KINDS = frozenset({"uitzetting_acuut", "afsluiting_acuut"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class _Evidence:
     judged: bool = True  # False when the text is too short for the model to veto a pattern
     short: bool = False  # fewer than SHORT_WORDS words: the model alone is only a doubt
     scores: dict[str, float] = field(default_factory=dict)  # the model's score per category
+    soon: frozenset[str] = frozenset()  # practical kinds the model may not veto: a moment is near
 
 
 def _evidence(text: str) -> _Evidence:
@@ -126,7 +129,11 @@ def _evidence(text: str) -> _Evidence:
     short = len(crisis_model.normalize(text).split()) < SHORT_WORDS
     if short and score < SHORT_DOUBT:
         score, learned = 0.0, {}
-    return _Evidence(pattern_hits(text), score, learned, judged and not short, short, scores)
+    patterns = pattern_hits(text)
+    # "de ontruiming is over 2 dagen": an eviction or a disconnection hours or days away is
+    # acute, whatever the model says (it reads the money words around it as ordinary).
+    soon = frozenset(c for c in patterns if c in NEAR_TIME_KINDS and crisis_frame.is_soon(text))
+    return _Evidence(patterns, score, learned, judged and not short, short, scores, soon)
 
 
 def _signal(ev: _Evidence) -> CrisisSignal | None:
@@ -134,7 +141,7 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
     model-only suicide score that a person's-safety kind clearly outweighs (SUICIDE_OUTWEIGHED)."""
     patterns = ev.patterns
     if ev.judged and ev.score < VETO:
-        patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED}
+        patterns = {c: p for c, p in patterns.items() if c in NEVER_VETOED or c in ev.soon}
     found = [c for c in CATEGORIES if c in patterns or c in ev.learned]
     if not found:
         return None

@@ -36,6 +36,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "ontkenning",
             "geldvraag_vraag",
             "geldvraag_onderwerp",
+            "binnenkort",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -81,6 +82,11 @@ def is_money_question(text: str) -> bool:
     """Asks something about money or a regulation ("mag ik iets houden van mijn uitkering?")."""
     asks = "?" in text or has("geldvraag_vraag", text)
     return asks and ("€" in text or has("geldvraag_onderwerp", text))
+
+
+def is_soon(text: str) -> bool:
+    """Names a moment hours or days away ("morgen", "over 2 dagen", "aanstaande vrijdag")."""
+    return has("binnenkort", text)
 
 
 def is_past_and_over(text: str) -> bool:
