@@ -51,6 +51,9 @@ SHORT_DOUBT = 0.5
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
 #: Nor an eviction or a disconnection whose moment is hours or days away (crisis_frame.is_soon).
 NEAR_TIME_KINDS = frozenset({"uitzetting_acuut", "afsluiting_acuut"})
+#: The kinds whose patterns an idiom can trip ("ik ga dood van het wachten", "mijn baas vermoordt
+#: me"): with a question and a model that sees nothing worrying, no crisis (crisis_frame.idioom).
+IDIOM_KINDS = frozenset({"suicide", "geweld"})
 
 
 @dataclass(frozen=True)
@@ -207,8 +210,10 @@ def detect(text: str) -> CrisisSignal | None:
 
     Then the frame (``nlu.crisis_frame``), never for danger now: a crisis told as past and over
     only counts for what the message says about today; a question for someone else or for work
-    gets the lines as information; a joke the model is not worried about is no crisis, and a joke
-    it is worried about is checked rather than answered as sure; death said of a car or of fear is
+    gets the lines as information; a joke on which the model alone is in doubt is no crisis unless
+    the joke is taken back, and a joke it is sure about or a pattern sees is checked rather than
+    answered as sure; an idiom of killing or not coping in a question ("mijn baas vermoordt me")
+    is no crisis when the model sees nothing worrying; death said of a car or of fear is
     no crisis when no pattern speaks; a message that denies a crisis itself ("geen geweld, maar")
     is no crisis on the model's doubt alone, and checked when the model is sure. A question about
     money that only the model finds worrying is checked unless the model is very sure. A doubt of
@@ -230,13 +235,23 @@ def detect(text: str) -> CrisisSignal | None:
         return replace(signal, zeker=False)
     if signal is None or _danger_now(signal, ev):
         return signal
+    if (
+        ev.score < DOUBT
+        and not ev.short
+        and set(ev.patterns) <= IDIOM_KINDS
+        and crisis_frame.is_idiom_question(text)
+    ):
+        return None  # "mijn baas vermoordt me als ..., hoe ...?": a pattern on an idiom
     if crisis_frame.is_past_and_over(text):
         rest = crisis_frame.present_part(text)
         return _signal(_evidence(rest)) if rest.strip() else None
     if crisis_frame.is_information(text):
         return replace(_led_without(signal, ev), zeker=False, informatie=True)
     if crisis_frame.is_joke(text):
-        return None if ev.score < DOUBT else replace(signal, zeker=False)
+        # "ik ga dood van het lachen haha": no crisis when the model sees nothing worrying, nor
+        # on the model's doubt alone unless the joke is taken back ("lol, ik meen het wel").
+        waved_away = not ev.patterns and ev.score < THRESHOLD and not crisis_frame.is_serious(text)
+        return None if ev.score < DOUBT or waved_away else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
         return None  # only the model, on words said of a car, of fear or of work
     if crisis_frame.is_denial(text) and not ev.patterns:

@@ -37,6 +37,8 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "geldvraag_vraag",
             "geldvraag_onderwerp",
             "binnenkort",
+            "idioom",
+            "ernst",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -63,6 +65,11 @@ def is_joke(text: str) -> bool:
     return has("grap", text) or has("grap_emoji", text)
 
 
+def is_serious(text: str) -> bool:
+    """Takes a joke back: "grapje. of eigenlijk niet", "lol, ik meen het wel"."""
+    return has("ernst", text)
+
+
 def is_figure_of_speech(text: str) -> bool:
     """Death or madness said of a thing, of fear or of work ("mijn auto is dood", "dood-eng")."""
     return has("beeldspraak", text)
@@ -82,6 +89,13 @@ def is_money_question(text: str) -> bool:
     """Asks something about money or a regulation ("mag ik iets houden van mijn uitkering?")."""
     asks = "?" in text or has("geldvraag_vraag", text)
     return asks and ("€" in text or has("geldvraag_onderwerp", text))
+
+
+def is_idiom_question(text: str) -> bool:
+    """A question with an idiom of killing or not coping said of a thing, a boss or a bill ("mijn
+    baas vermoordt me als ik te laat ben, hoe laat gaat het loket open?")."""
+    asks = "?" in text or has("geldvraag_vraag", text)
+    return asks and has("idioom", text)
 
 
 def is_soon(text: str) -> bool:

@@ -393,3 +393,34 @@ def test_a_burn_from_cooking_is_no_crisis():
         detect("mijn zoon heeft brandwonden opgelopen bij het koken, vergoedt de verzekering dat?")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn leidinggevende vermoordt me als ik weer te laat kom, kan ik de afspraak bij het UWV"
+        " verzetten?",
+        "ik ga dood van het wachten op de gemeente, hoe lang mag een aanvraag duren?",
+        "ik trek het niet meer met die brieven van het cjib, kan iemand helpen?",
+        "haha ik ga dood van het lachen om die brief van de gemeente, wat betekent beschikking?",
+    ],
+)
+def test_an_idiom_or_a_joke_with_a_question_is_answered_not_checked(text):
+    """'Mijn baas vermoordt me', 'ik ga dood van het wachten': a pattern on an idiom, in a question
+    the model sees nothing worrying in (false alarms on the spent blind sets)."""
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn vriend zegt dat hij me vermoordt als ik bij hem weg ga. kan ik ergens heen?",
+        "ik ga dood van de zorgen en wil er niet meer zijn, wat moet ik doen?",
+        "ik trek het niet meer, kan iemand helpen?",
+        "haha het maakt toch niet meer uit, morgen ben ik er niet meer lol",
+        "grapje hoor. of eigenlijk niet, ik wil gewoon niet meer wakker worden",
+        "heb een touw gekocht vandaag lol, was maar 3 euro",
+    ],
+)
+def test_a_threat_a_wish_to_die_or_a_joke_taken_back_still_gets_the_crisis_line(text):
+    assert detect(text) is not None
