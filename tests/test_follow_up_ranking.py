@@ -62,3 +62,17 @@ def test_shorthand_and_english_the_glossary_knows_name_their_record():
     english = _tracker("hello", "how much rent allowance can I get")
     assert "huurtoeslag" in named_records(english)["regeling"]
     assert named_records(_tracker("hoi", "ik heb een vraag"))["regeling"] == set()
+
+
+def test_an_aow_that_is_not_full_is_answered_with_the_aio():
+    """'Mijn AOW is niet volledig, kan ik iets erbij krijgen?' asks for the AIO-aanvulling, not
+    for how the AOW is built up (the glossary names the regulation the resident describes)."""
+    from actions.common import kb
+
+    hits = kb().ask(
+        "ik ben 70 en mijn aow is niet volledig want ik kwam later naar nederland, kan ik iets"
+        " erbij krijgen?",
+        gemeente="amsterdam",
+        limit=1,
+    )
+    assert hits and hits[0].vraag.record_naam.startswith("AIO"), [h.vraag.vraag for h in hits]

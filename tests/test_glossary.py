@@ -19,6 +19,11 @@ from knowledge.glossary import added_words
         ("telt de overwaarde mee", {"eigen", "huis", "vermogen"}),
         ("how much can i have in savings on welfare", {"spaargeld", "vermogen", "bijstand"}),
         ("my wife and i are both over 21", {"gehuwden", "partners"}),
+        # a regulation named by what happens, not by its name
+        ("mijn aow is niet volledig, krijg ik iets erbij", {"aio", "aanvulling"}),
+        ("mijn zus komt bij mij wonen en ik heb bijstand", {"kostendelersnorm"}),
+        ("kan ik hulp krijgen voor een nieuwe wasmachine", {"bijzondere", "bijstand"}),
+        ("ik zit al jaren in de bijstand, is er iets extra", {"individuele", "inkomenstoeslag"}),
     ],
 )
 def test_english_and_jargon_get_the_dutch_words(text, words):
