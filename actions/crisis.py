@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, gemeente, kb
 from actions.fallback import LONG_STORY_WORDS, intent_labels
-from actions.kennis import ANSWER, answer_first
+from actions.kennis import ANSWER, ANSWER_WHEN_LOST, FULL_QUESTION_WORDS, answer_first
 from knowledge import yamlfile
 from knowledge.answers import service_block
 
@@ -266,9 +266,13 @@ class ActionCrisis(Action):
         if (regeling := entity(tracker, "regeling")) is not None:
             events.append(SlotSet("regeling", regeling))  # the kept question stays about it
         if not zeker and not again:
-            # In doubt the check comes first, and a question the content clearly answers is
-            # answered right after it: most doubts are about someone who only asked something.
-            answered = answer_first(dispatcher, tracker, ANSWER, buttons=False)
+            # In doubt the check comes first, and a question the content answers is answered
+            # right after it: most doubts are about someone who only asked something. A full
+            # question gets the answer it would have got without the check (ANSWER_WHEN_LOST).
+            text = tracker.latest_message.get("text") or ""
+            full = len(text.split()) >= FULL_QUESTION_WORDS
+            threshold = ANSWER_WHEN_LOST if full else ANSWER
+            answered = answer_first(dispatcher, tracker, threshold, buttons=False)
             buttons = [
                 {"title": "Ja, het klopt", "payload": "/affirm"},
                 {"title": "Nee, iets anders", "payload": "/deny"},

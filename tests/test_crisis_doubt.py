@@ -64,6 +64,22 @@ def test_a_doubt_checks_first_then_answers_the_question():
     assert slots["crisis_vraag"] is None  # answered, so nothing is kept for later
 
 
+def test_a_doubt_about_a_full_question_answers_what_it_would_have_answered_without_it():
+    """A full question the content answers less than clearly (a score between ANSWER_WHEN_LOST
+    and ANSWER) still gets its answer after the check: without the check it would have."""
+    text = (
+        "ik zit in de bijstand en kan 10 uur per week in een winkel werken. mag ik iets van dat"
+        " loon houden of gaat alles eraf?"
+    )
+    messages, _ = _run(text, "twijfel")
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_twijfel_suicide"
+    assert "utter_vraag_antwoord" in names, names
+    # a short message in doubt is not answered from a middling match
+    messages, _ = _run("zwaar allemaal, bijstand werken?", "twijfel")
+    assert "utter_vraag_antwoord" not in [m.get("response") for m in messages]
+
+
 def test_a_sure_crisis_does_not_answer_the_money_question_now():
     messages, _ = _run(
         "ik wil er niet meer zijn. wat is de vermogensgrens in de bijstand?", "zeker"
