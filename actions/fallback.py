@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
+from actions.eenvoudig import asks_simple
 from actions.kennis import (
     ANSWER_WHEN_LOST,
     FULL_QUESTION_WORDS,
@@ -118,6 +119,16 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        simple = asks_simple(tracker.latest_message.get("text") or "")
+        if simple:
+            # "ik kan nie goed leze": short answers from now on, and a person who can call; a
+            # question in the same message is answered (short) right after.
+            dispatcher.utter_message(response="utter_eenvoudig_aan")
+            answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+            return [SlotSet("eenvoudig", True), *(answered or [])]
+        if simple is False and tracker.get_slot("eenvoudig"):
+            dispatcher.utter_message(response="utter_eenvoudig_uit")
+            return [SlotSet("eenvoudig", False)]
         other = language_note(tracker)
         if other is not None:
             # Turkish, Arabic, Polish, Papiamentu: what the content knows (named regulations

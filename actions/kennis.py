@@ -19,6 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import find_place, gemeente, kb, last_text, staff_view
+from actions.eenvoudig import short, simple_mode
 from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge import glossary
@@ -267,12 +268,17 @@ def say_answer(
     v = hit.vraag
     english = tracker is not None and writes_english(tracker)
     response, antwoord = _answer_in_language(hit, english)
+    choices = _buttons(hit, english) if buttons else []
+    if tracker is not None and simple_mode(tracker):
+        # Someone who reads with difficulty: the answer's first sentences and a person who calls.
+        antwoord = short(antwoord)
+        choices = [{"title": "Call me" if english else "Bel mij", "payload": "/vraag_mens"}]
     dispatcher.utter_message(
         response=response,
         antwoord=antwoord,
         bron_url=v.bron_url,
         peildatum=datum(dt.date.fromisoformat(v.peildatum), english=english),
-        buttons=_buttons(hit, english) if buttons else [],
+        buttons=choices,
     )
     events: list[dict[str, Any]] = [SlotSet("vraag", v.sleutel)]
     if v.record_kind == "regeling":

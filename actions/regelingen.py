@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb, known_gemeente, last_text, regeling_in_focus, staff_view
+from actions.eenvoudig import short, simple_mode
 from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
@@ -87,6 +88,13 @@ class ActionRegelingUitleg(RegelingAnswer, Action):
             dispatcher.utter_message(response="utter_regeling_staff", **staff_fields(reg))
             return
         fields = resident_fields(reg)
+        if simple_mode(tracker):
+            # Someone who reads with difficulty: the summary's first sentences, one step, a call.
+            fields["samenvatting"] = short(fields["samenvatting"])
+            dispatcher.utter_message(response="utter_regeling_uitleg", **fields)
+            dispatcher.utter_message(response="utter_regeling_volgende_stap", **fields)
+            dispatcher.utter_message(response="utter_eenvoudig_bellen")
+            return
         dispatcher.utter_message(response="utter_regeling_uitleg", **fields)
         dispatcher.utter_message(response="utter_regeling_volgende_stap", **fields)
         if reg.let_op:

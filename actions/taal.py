@@ -17,6 +17,7 @@ from rasa_sdk import Tracker, ValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.eenvoudig import asks_simple
 from nlu.entities import default_matcher
 
 #: A message needs this many words before a note in its language is added.
@@ -130,7 +131,7 @@ def told_language(tracker: Tracker) -> str | None:
 class ActionValidateSlotMappings(ValidationAction):
     """Runs on every message (Rasa's slot extraction): sets the ``taal`` slot when the message
     tells the language, so every response is given in English (its ``taal: en`` variant) or
-    Dutch."""
+    Dutch, and the ``eenvoudig`` slot when it says reading is hard (short answers)."""
 
     async def required_slots(
         self,
@@ -139,7 +140,16 @@ class ActionValidateSlotMappings(ValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return ["taal"]
+        return ["taal", "eenvoudig"]
+
+    def extract_eenvoudig(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "ik kan niet goed lezen": short answers from now on; "gewone antwoorden": full again."""
+        told = asks_simple((tracker.latest_message or {}).get("text") or "")
+        if told is None or told == bool(tracker.get_slot("eenvoudig")):
+            return {}
+        return {"eenvoudig": told}
 
     def extract_taal(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -199,7 +199,8 @@ def test_the_language_slot_follows_what_the_person_writes(events, slot, told):
     assert extracted == ({} if told in (None, slot) else {"taal": told})
     assert writes_english(tracker) is ((told or slot) == "en")
     assert asyncio.run(ActionValidateSlotMappings().required_slots([], None, tracker, {})) == [
-        "taal"
+        "taal",
+        "eenvoudig",
     ]
 
 
