@@ -17,6 +17,7 @@ from knowledge.content import (
     STALE_AFTER_DAYS,
     ContentError,
     ContentSet,
+    card_english_coverage,
     english_coverage,
     read_content,
 )
@@ -50,6 +51,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report_source_policy(cs, list_all=getattr(args, "bronbeleid", False))
     with_en, all_vragen = english_coverage(cs)
     print(f"Engels: {with_en} van {all_vragen} vragen hebben een Engels antwoord (antwoord_en).")
+    reg_en, regs, svc_en, svcs = card_english_coverage(cs)
+    print(
+        f"Engels: {reg_en} van {regs} regelingen hebben een Engelse samenvatting (samenvatting_en), "
+        f"{svc_en} van {svcs} diensten een Engelse beschrijving (beschrijving_en)."
+    )
     if getattr(args, "baseline_bijwerken", False) and not args.content:
         bronbeleid.BASELINE_FILE.write_text(
             bronbeleid.baseline_text(cs.bron_known), encoding="utf8"

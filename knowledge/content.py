@@ -274,6 +274,7 @@ def _check_record(
                         )
                     )
     _check_vragen(data, rel, problems, source_warnings, warnings)
+    _check_card_english(data, rel, problems)
     if (
         kind == "regeling"
         and data.get("geldig_tot")
@@ -281,6 +282,44 @@ def _check_record(
         and data["geldig_tot"] < data["geldig_vanaf"]
     ):
         problems.append(Problem(rel, "geldig_tot", "ligt voor geldig_vanaf"))
+
+
+#: The Dutch field of a card and its English version (issue #21).
+CARD_ENGLISH = (
+    ("samenvatting_b1", "samenvatting_en"),
+    ("hoe_aanvragen", "hoe_aanvragen_en"),
+    ("volgende_stap", "volgende_stap_en"),
+    ("let_op", "let_op_en"),
+    ("beschrijving", "beschrijving_en"),
+)
+
+
+def _check_card_english(data: dict[str, Any], rel: str, problems: list[Problem]) -> None:
+    """The English version of a regulation's card and of a service's description has no number
+    or URL that the Dutch text lacks (:func:`english_problems`): a translation adds no facts."""
+    parts = [("", data)] + [
+        (f"diensten.{i}.", d)
+        for i, d in enumerate(data.get("diensten") or [])
+        if isinstance(d, dict)
+    ]
+    for prefix, part in parts:
+        for dutch, english in CARD_ENGLISH:
+            if part.get(english) and part.get(dutch):
+                errors, _ = english_problems(str(part[dutch]), str(part[english]))
+                problems += [Problem(rel, f"{prefix}{english}", e) for e in errors]
+
+
+def card_english_coverage(cs: ContentSet) -> tuple[int, int, int, int]:
+    """(regulations with an English summary, regulations, services with an English description,
+    services): what a resident who writes English reads in English on a card."""
+    regs = list(cs.regelingen.values())
+    services = [d for o in cs.organisaties.values() for d in o.get("diensten") or []]
+    return (
+        sum(1 for r in regs if r.get("samenvatting_en")),
+        len(regs),
+        sum(1 for d in services if d.get("beschrijving_en")),
+        len(services),
+    )
 
 
 def _check_vragen(

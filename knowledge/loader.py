@@ -143,6 +143,7 @@ def _add_organisaties(session: Session, cs: ContentSet) -> int:
                 pos=pos,
                 naam=d["naam"],
                 beschrijving=d["beschrijving"],
+                beschrijving_en=d.get("beschrijving_en"),
                 onderwerpen=d["onderwerpen"],
                 doelgroepen=d["doelgroepen"],
                 leeftijd_min=d.get("leeftijd_min"),
@@ -211,6 +212,11 @@ def _add_regelingen(session: Session, cs: ContentSet) -> None:
             geldig_tot=_date(r.get("geldig_tot")),
             persoonlijk_advies=bool(r.get("persoonlijk_advies")),
             let_op=r.get("let_op"),
+            naam_en=r.get("naam_en"),
+            samenvatting_en=r.get("samenvatting_en"),
+            hoe_aanvragen_en=r.get("hoe_aanvragen_en"),
+            volgende_stap_en=r.get("volgende_stap_en"),
+            let_op_en=r.get("let_op_en"),
         )
         reg.voorwaarden = [
             Voorwaarde(

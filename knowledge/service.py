@@ -66,6 +66,11 @@ def _regeling_view(reg: Regeling) -> RegelingView:
         ],
         grondslagen=[LegalBasis(g.wet, g.artikel, g.url) for g in reg.grondslagen],
         gerelateerd=[(r.id, r.naam) for r in reg.gerelateerd],
+        naam_en=reg.naam_en,
+        samenvatting_en=reg.samenvatting_en,
+        hoe_aanvragen_en=reg.hoe_aanvragen_en,
+        volgende_stap_en=reg.volgende_stap_en,
+        let_op_en=reg.let_op_en,
     )
 
 
@@ -95,6 +100,7 @@ def _service_view(svc: Service) -> ServiceView:
         let_op=org.let_op,
         bron_url=org.bron_url,
         laatst_gecontroleerd=org.laatst_gecontroleerd,
+        beschrijving_en=svc.beschrijving_en,
     )
 
 

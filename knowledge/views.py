@@ -64,6 +64,12 @@ class RegelingView:
     bedragen: list[Amount] = field(default_factory=list)
     grondslagen: list[LegalBasis] = field(default_factory=list)
     gerelateerd: list[tuple[str, str]] = field(default_factory=list)  # (id, naam)
+    # English versions (issue #21); None where the content has no translation yet.
+    naam_en: str | None = None
+    samenvatting_en: str | None = None
+    hoe_aanvragen_en: str | None = None
+    volgende_stap_en: str | None = None
+    let_op_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ class ServiceView:
     let_op: str | None
     bron_url: str
     laatst_gecontroleerd: dt.date
+    beschrijving_en: str | None = None  # English (issue #21); None: not translated yet
 
     @property
     def phone(self) -> str | None:
