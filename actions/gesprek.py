@@ -37,6 +37,7 @@ from actions.kennis import (
     say_answer,
 )
 from actions.regelingen import RegelingAnswer
+from actions.taal import writes_english
 from knowledge import yamlfile
 from knowledge.answers import amount_line, condition_line, resident_fields, service_block
 from knowledge.eligibility import Situation, assess
@@ -104,7 +105,7 @@ class ActionRegelingRecht(RegelingAnswer, Action):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView
     ) -> list[dict[str, Any]] | None:
-        fields = resident_fields(reg)
+        fields = resident_fields(reg, writes_english(tracker))
         age = entity(tracker, "leeftijd")
         if isinstance(age, (int, float)) and not isinstance(age, bool):
             if not _ASKS_ABOUT_AGE.search(normalize_text(last_text(tracker))):
@@ -170,7 +171,7 @@ class ActionRegelingBedrag(RegelingAnswer, Action):
             and (facets is None or hit.vraag.facet in facets)
         ):
             return say_answer(dispatcher, hit, tracker=tracker)
-        fields = resident_fields(reg)
+        fields = resident_fields(reg, writes_english(tracker))
         if reg.bedragen:
             dispatcher.utter_message(
                 response="utter_regeling_bedragen",
@@ -186,7 +187,9 @@ class ActionRegelingTerugwerkend(RegelingAnswer, Action):
         return "action_regeling_terugwerkend"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
-        dispatcher.utter_message(response="utter_regeling_terugwerkend", **resident_fields(reg))
+        dispatcher.utter_message(
+            response="utter_regeling_terugwerkend", **resident_fields(reg, writes_english(tracker))
+        )
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +258,7 @@ class ActionAchttien(Action):
         for item in achttien_items():
             reg = kb().regeling(item["id"])
             if reg and reg.gemeente in (None, where):
-                fields = resident_fields(reg)
+                fields = resident_fields(reg, writes_english(tracker))
                 if item.get("stap"):
                     fields["volgende_stap"] = item["stap"]
                 dispatcher.utter_message(

@@ -23,7 +23,7 @@ from actions.eenvoudig import short, simple_mode
 from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge import glossary
-from knowledge.answers import datum, service_block
+from knowledge.answers import ONLY_DUTCH, datum, service_block
 from knowledge.faq import VraagHit, is_follow_up, split_questions, topic_words
 from knowledge.text import normalize_text
 from nlu.entities import default_matcher
@@ -435,12 +435,19 @@ def _first_sentences(text: str, limit: int = 260) -> str:
     return out
 
 
-def say_organisation(dispatcher: CollectingDispatcher, services: list) -> list[dict[str, Any]]:
-    """An organisation's card: what it does and how to reach it, from the social map."""
+def say_organisation(
+    dispatcher: CollectingDispatcher, services: list, english: bool = False
+) -> list[dict[str, Any]]:
+    """An organisation's card: what it does and how to reach it, from the social map (what it
+    does in English for someone who writes English, where the social map has it)."""
+    first = services[0]
+    about = first.beschrijving_en if english and first.beschrijving_en else first.beschrijving
+    if english and not first.beschrijving_en:
+        about = f"{ONLY_DUTCH}{about}"
     dispatcher.utter_message(
         response="utter_organisatie",
-        organisatie=services[0].organisatie,
-        beschrijving=_first_sentences(services[0].beschrijving),
+        organisatie=first.organisatie,
+        beschrijving=_first_sentences(about),
         plekken="\n".join(service_block(s) for s in services[:2]),
     )
     return []
@@ -461,7 +468,7 @@ def answer_organisation(
     """'wat doet single supermom', 'tel nr fbna': the named organisation, what it does and how to
     reach it, from the social map. None when the message names no organisation."""
     services = _public_services(sorted(named_records(tracker)["organisatie"]))
-    return say_organisation(dispatcher, services) if services else None
+    return say_organisation(dispatcher, services, writes_english(tracker)) if services else None
 
 
 # "wat is het nummer", "hoe laat zijn ze open", "waar zitten ze": how to reach someone.
@@ -499,7 +506,7 @@ def answer_contact(
         reg = kb().regeling(focus)
         org_id = reg.uitvoerder_organisatie if reg else focus
     services = _public_services([org_id]) if org_id else []
-    return say_organisation(dispatcher, services) if services else None
+    return say_organisation(dispatcher, services, writes_english(tracker)) if services else None
 
 
 def answer_from_content(

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import gemeente, kb
 from actions.kennis import ANSWER_SITUATION, answer_first, named_records
+from actions.taal import writes_english
 from knowledge import yamlfile
 from knowledge.answers import resident_fields, service_block
 
@@ -72,7 +73,9 @@ class ActionOnderwerp(Action):
             reg = kb().regeling(reg_id)
             if reg is None or reg.gemeente not in (None, where):
                 continue
-            dispatcher.utter_message(response="utter_onderwerp_regeling", **resident_fields(reg))
+            dispatcher.utter_message(
+                response="utter_onderwerp_regeling", **resident_fields(reg, writes_english(tracker))
+            )
             events.append(SlotSet("regeling", reg.id))
             break
         places = kb().help_for(topic["onderwerp"], where, limit=2)

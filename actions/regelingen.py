@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import gemeente, kb, known_gemeente, last_text, regeling_in_focus, staff_view
 from actions.eenvoudig import short, simple_mode
 from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
+from actions.taal import writes_english
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
 
@@ -87,7 +88,7 @@ class ActionRegelingUitleg(RegelingAnswer, Action):
         if staff_view(tracker):
             dispatcher.utter_message(response="utter_regeling_staff", **staff_fields(reg))
             return
-        fields = resident_fields(reg)
+        fields = resident_fields(reg, writes_english(tracker))
         if simple_mode(tracker):
             # Someone who reads with difficulty: the summary's first sentences, one step, a call.
             fields["samenvatting"] = short(fields["samenvatting"])
@@ -120,10 +121,8 @@ class ActionRegelingAanvragen(RegelingAnswer, Action):
         return "action_regeling_aanvragen"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
-        fields = resident_fields(reg)
-        dispatcher.utter_message(
-            response="utter_regeling_aanvragen", hoe_aanvragen=reg.hoe_aanvragen, **fields
-        )
+        fields = resident_fields(reg, writes_english(tracker))
+        dispatcher.utter_message(response="utter_regeling_aanvragen", **fields)
         if reg.meenemen:
             dispatcher.utter_message(
                 response="utter_regeling_meenemen", meenemen=meenemen_list(reg), **fields
@@ -137,7 +136,7 @@ class ActionRegelingMeenemen(RegelingAnswer, Action):
         return "action_regeling_meenemen"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: RegelingView) -> None:
-        fields = resident_fields(reg)
+        fields = resident_fields(reg, writes_english(tracker))
         if reg.meenemen:
             dispatcher.utter_message(
                 response="utter_regeling_meenemen", meenemen=meenemen_list(reg), **fields

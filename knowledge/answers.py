@@ -107,16 +107,39 @@ def service_block(service: ServiceView, max_channels: int = 2) -> str:
     return line
 
 
-def resident_fields(reg: RegelingView) -> dict[str, str]:
-    """Fields for the resident answer: summary, one next step, source and peildatum."""
+#: Before a Dutch text shown to someone who writes English, where the content has no English yet.
+ONLY_DUTCH = "(Only in Dutch:) "
+
+
+def _in_english(english_text: str | None, dutch: str) -> str:
+    return english_text or (f"{ONLY_DUTCH}{dutch}" if dutch else "")
+
+
+def resident_fields(reg: RegelingView, english: bool = False) -> dict[str, str]:
+    """Fields for the resident answer: summary, one next step, how to apply, source and
+    peildatum. ``english``: the content's English texts, the Dutch name with its English gloss
+    ("Zorgtoeslag (healthcare allowance)"), and the Dutch text under a short note where the
+    content has no English yet (never silence)."""
+    if not english:
+        return {
+            "naam": reg.naam,
+            "samenvatting": reg.samenvatting_b1,
+            "volgende_stap": reg.volgende_stap,
+            "hoe_aanvragen": reg.hoe_aanvragen,
+            "bron_url": reg.bron_url,
+            "peildatum": datum(reg.peildatum),
+            "uitvoerder": reg.uitvoerder,
+            "let_op": reg.let_op or "",
+        }
     return {
-        "naam": reg.naam,
-        "samenvatting": reg.samenvatting_b1,
-        "volgende_stap": reg.volgende_stap,
+        "naam": f"{reg.naam} ({reg.naam_en})" if reg.naam_en else reg.naam,
+        "samenvatting": _in_english(reg.samenvatting_en, reg.samenvatting_b1),
+        "volgende_stap": _in_english(reg.volgende_stap_en, reg.volgende_stap),
+        "hoe_aanvragen": _in_english(reg.hoe_aanvragen_en, reg.hoe_aanvragen),
         "bron_url": reg.bron_url,
-        "peildatum": datum(reg.peildatum),
+        "peildatum": datum(reg.peildatum, english=True),
         "uitvoerder": reg.uitvoerder,
-        "let_op": reg.let_op or "",
+        "let_op": _in_english(reg.let_op_en, reg.let_op or ""),
     }
 
 

@@ -217,3 +217,55 @@ def test_an_english_question_is_also_matched_on_the_english_answers(kb):
     # A Dutch message is ranked as before.
     dutch = "mag ik mijn auto houden in de bijstand"
     assert kb.ask(dutch, gemeente="amsterdam", limit=1)[0].vraag.sleutel == "bijstand:auto_houden"
+
+
+def _set_card(root: Path, file: str, **fields: str) -> None:
+    path = root / "regelingen" / file
+    data = yaml.safe_load(path.read_text(encoding="utf8"))
+    data.update(fields)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf8")
+
+
+def test_kb_validate_fails_on_an_english_card_with_a_number_the_dutch_lacks(content_copy):
+    _set_card(
+        content_copy,
+        "zorgtoeslag.yaml",
+        samenvatting_en="Zorgtoeslag (healthcare allowance) is money for your premium: € 999 a month.",
+    )
+    with pytest.raises(ContentError) as err:
+        read_content([content_copy])
+    assert "samenvatting_en" in str(err.value) and "999" in str(err.value)
+
+
+def test_an_english_writer_reads_the_card_in_english_and_dutch_only_under_a_note(
+    content_copy, tmp_path
+):
+    """The regulation card for someone who writes English: the English summary and the Dutch name
+    with its gloss; a field without English is the Dutch text under '(Only in Dutch:)'."""
+    from knowledge.answers import ONLY_DUTCH, resident_fields
+    from knowledge.service import KnowledgeService
+
+    _set_card(
+        content_copy,
+        "zorgtoeslag.yaml",
+        naam_en="healthcare allowance",
+        samenvatting_en="Zorgtoeslag (healthcare allowance) is money to help pay your health insurance.",
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    loader.load([content_copy], engine=engine)
+    reg = KnowledgeService(engine).regeling("zorgtoeslag")
+    fields = resident_fields(reg, english=True)
+    assert fields["naam"] == "Zorgtoeslag (healthcare allowance)"
+    assert fields["samenvatting"].startswith("Zorgtoeslag (healthcare allowance) is money")
+    if not reg.volgende_stap_en:
+        assert fields["volgende_stap"] == ONLY_DUTCH + reg.volgende_stap
+    assert resident_fields(reg)["samenvatting"] == reg.samenvatting_b1  # Dutch stays Dutch
+
+
+def test_every_regulation_and_service_has_its_card_in_english():
+    """Issue #21: a resident who writes English reads every regulation card and every place's
+    description in English (kb validate reports the same coverage)."""
+    from knowledge.content import card_english_coverage
+
+    reg_en, regs, svc_en, svcs = card_english_coverage(read_content())
+    assert (reg_en, svc_en) == (regs, svcs)
