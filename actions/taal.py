@@ -33,12 +33,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH_WORDS = frozenset(
     "i you my me the a an are am was what how much many can could do does to for of on it"
     " have has get got please want and with where when who why this that not no yes will would"
-    " should need help hello hi thanks thank if i'm our they she his her your from at be".split()
+    " should need help hello hi thanks thank if i'm our they she his her your from at be is".split()
 )
+#: A short message ("what is huurtoeslag?") is too short for the detector, which reads the Dutch
+#: name: its words decide when it has English words only (words both languages share aside).
+SHORT_MESSAGE_WORDS = 5
 _DUTCH_WORDS = frozenset(
     "ik je jij u mijn de het een is zijn wat hoe hoeveel kan kun kunnen ik niet en van voor met op"
     " te dat er heb hebt ben wil moet mag krijg graag waar wie wanneer waarom ook nog maar als"
-    " dit die wij we hij zij ze naar bij om".split()
+    " dit die wij we hij zij ze naar bij om mij jou jullie hallo hoi help doe weet dank bedankt".split()
 )
 #: "English please", "in het Nederlands graag": the person chooses the language.
 _ASKS_ENGLISH = re.compile(
@@ -104,7 +107,14 @@ def _detects_english(tracker: Tracker) -> bool:
     latest = (tracker.latest_message or {}).get("text") or ""
     if not texts and len(latest.split()) >= MIN_WORDS and not latest.startswith("/"):
         texts = [latest]  # a tracker without the user event (tests, a single message)
-    return bool(texts) and leads(without_names(texts[0]), "en")
+    if not texts:
+        return False
+    words = set(_WORD.findall(texts[0].lower()))
+    if len(texts[0].split()) < SHORT_MESSAGE_WORDS:
+        english, dutch = words & _ENGLISH_WORDS, words & _DUTCH_WORDS
+        if english - dutch and not dutch - english:
+            return True  # "what is huurtoeslag?", "how much bijstand"
+    return leads(without_names(texts[0]), "en")
 
 
 def told_language(tracker: Tracker) -> str | None:

@@ -269,3 +269,21 @@ def test_every_regulation_and_service_has_its_card_in_english():
 
     reg_en, regs, svc_en, svcs = card_english_coverage(read_content())
     assert (reg_en, svc_en) == (regs, svcs)
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("what is huurtoeslag?", True),
+        ("how much bijstand", True),
+        ("wat is huurtoeslag", False),
+        ("help mij", False),
+        ("is het gratis", False),
+    ],
+)
+def test_a_short_message_is_english_by_its_words_not_by_the_dutch_name_in_it(text, english):
+    """'what is huurtoeslag?' is too short for the detector, which reads the Dutch name; its
+    English words decide (words both languages share, like 'is', aside)."""
+    from actions.taal import writes_english
+
+    assert writes_english(_Tracker([_user(text)], {"taal": None})) is english
