@@ -424,3 +424,19 @@ def test_an_idiom_or_a_joke_with_a_question_is_answered_not_checked(text):
 )
 def test_a_threat_a_wish_to_die_or_a_joke_taken_back_still_gets_the_crisis_line(text):
     assert detect(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn ex heeft me vroeger geslagen, maar ik woon nu al 4 jaar veilig met de kinderen. hoe"
+        " vraag ik kinderalimentatie aan?",
+        "ik werd vroeger thuis mishandeld, dat is lang geleden, ik woon al jaren op mezelf. kan ik"
+        " huurtoeslag krijgen?",
+        "my ex used to hit me, that was years ago and he lives in another country now. can i get"
+        " child support?",
+    ],
+)
+def test_violence_long_over_told_with_todays_safety_is_past(text):
+    assert crisis_frame.is_past_and_over(text)
+    assert detect(text) is None
