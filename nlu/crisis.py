@@ -49,8 +49,9 @@ DENIED_DANGER_SURE = 0.95
 SHORT_DOUBT = 0.5
 # Only the practical categories can be overruled by the model; a person's safety never is.
 NEVER_VETOED = frozenset({"suicide", "gevaar_nu", "geweld", "kind_in_gevaar"})
-#: Nor an eviction or a disconnection whose moment is hours or days away (crisis_frame.is_soon).
-NEAR_TIME_KINDS = frozenset({"uitzetting_acuut", "afsluiting_acuut"})
+#: Nor an eviction, a disconnection or no food whose moment is now or days away
+#: (crisis_frame.is_soon: "morgen", "over 2 dagen", "al twee dagen").
+NEAR_TIME_KINDS = frozenset({"uitzetting_acuut", "afsluiting_acuut", "geen_eten_vandaag"})
 #: The kinds whose patterns an idiom can trip ("ik ga dood van het wachten", "mijn baas vermoordt
 #: me"): with a question and a model that sees nothing worrying, no crisis (crisis_frame.idioom).
 IDIOM_KINDS = frozenset({"suicide", "geweld"})

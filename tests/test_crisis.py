@@ -374,3 +374,31 @@ def test_an_eviction_weeks_away_or_over_is_still_left_to_the_model(text):
 )
 def test_more_ways_of_saying_no_food_or_a_farewell_have_a_pattern(text, kind):
     assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mijn broer loopt door het huis met een keukenmes en schreeuwt", "gevaar_nu"),
+        ("ik heb ineens pijn op de borst en het trekt naar mijn linkerarm", "gevaar_nu"),
+        ("moja siostra jest nieprzytomna na podłodze", "gevaar_nu"),
+        ("mijn kleinzoon pakt steeds geld van mijn pinpas en wordt boos als ik iets zeg", "geweld"),
+        ("mijn vader slaat me tot ik bloed", "geweld"),
+    ],
+)
+def test_a_knife_chest_pain_someone_unconscious_or_money_taken_has_a_pattern(text, kind):
+    """Found missed on the spent blind sets (the model alone scored them low)."""
+    assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "al drie dagen zonder eten en de uitkering komt pas vrijdag",
+        "bu hafta evden çıkarılıyoruz, kira borcu var, ne yapabilirim",
+        "Ik kreeg vandaag een brief: aanstaande dinsdag wordt mijn woning ontruimd. Wat kan ik doen?",
+    ],
+)
+def test_no_food_for_days_or_an_eviction_this_week_is_acute(text):
+    signal = detect(text)
+    assert signal is not None and signal.categorie in {"geen_eten_vandaag", "uitzetting_acuut"}
