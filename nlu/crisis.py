@@ -35,6 +35,14 @@ NEXT_KIND_SHARE = 0.25
 #: this many times higher or has a pattern (then that kind leads and 113 follows in one line).
 SUICIDE_OUTWEIGHED = 2.0
 SAFETY_LEADS = ("kind_in_gevaar", "geweld")
+#: A model-only suicide share below this leads with a practical emergency that has its own
+#: pattern (no roof tonight, no food today, eviction, disconnection); 113 follows in one line.
+#: On the spent sets the suicidal messages in that position scored 0.53 and up, the practical
+#: ones 0.21 to 0.86.
+PRACTICAL_LEADS_BELOW = 0.5
+PRACTICAL = frozenset(
+    {"dakloos_vannacht", "geen_eten_vandaag", "uitzetting_acuut", "afsluiting_acuut"}
+)
 MAX_CHARS = 5000
 # A money question on which only the model speaks is checked, not answered as a sure crisis, below
 # this score (a doubt still gives the line, and answers the question right after the check).
@@ -166,6 +174,14 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
         ]
         if stronger:
             lead = stronger[0]
+            found = [lead, *(c for c in found if c != lead)]
+        elif ev.scores.get("suicide", 0.0) < PRACTICAL_LEADS_BELOW and (
+            practical := [c for c in found if c in patterns and c in PRACTICAL]
+        ):
+            # "ik heb nergens om te slapen vannacht": a practical emergency its own pattern names,
+            # and a suicide share of the model below one half: the night shelter, the food or
+            # the bailiff's help first, 113 in the line after it.
+            lead = practical[0]
             found = [lead, *(c for c in found if c != lead)]
     why = patterns.get(lead) or f"model:{ev.score:.2f}"
     sure = bool(patterns) or (ev.score >= THRESHOLD and not ev.short)

@@ -402,3 +402,25 @@ def test_a_knife_chest_pain_someone_unconscious_or_money_taken_has_a_pattern(tex
 def test_no_food_for_days_or_an_eviction_this_week_is_acute(text):
     signal = detect(text)
     assert signal is not None and signal.categorie in {"geen_eten_vandaag", "uitzetting_acuut"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "ik heb vannacht geen slaapplek, mijn kamer is vandaag opgezegd. waar kan ik slapen?",
+            "dakloos_vannacht",
+        ),
+        (
+            "vandaag is de ontruiming om 14:00 en ik heb nog niks ingepakt, wie kan ik bellen",
+            "uitzetting_acuut",
+        ),
+        # a wish not to wake up in the same message: 113 leads (the model's suicide share is high)
+        ("vannacht slaap ik op straat en ik hoop dat ik niet meer wakker word", "suicide"),
+    ],
+)
+def test_a_practical_emergency_with_its_own_pattern_leads_unless_suicide_is_likely(text, lead):
+    """The model's suicide share below one half does not put 113 before the night shelter or the
+    eviction help that the message's own words name (PRACTICAL_LEADS_BELOW); 113 still follows."""
+    signal = detect(text)
+    assert signal is not None and signal.categorie == lead, signal
