@@ -424,3 +424,21 @@ def test_a_practical_emergency_with_its_own_pattern_leads_unless_suicide_is_like
     eviction help that the message's own words name (PRACTICAL_LEADS_BELOW); 113 still follows."""
     signal = detect(text)
     assert signal is not None and signal.categorie == lead, signal
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "my landlord threw me out this morning and i have no place to stay tonight",
+            "dakloos_vannacht",
+        ),
+        ("is there a night shelter open in amsterdam, i got kicked out today", "dakloos_vannacht"),
+        ("śpię już trzecią noc na dworcu centralnym", "dakloos_vannacht"),
+        ("ما عندي طعام لأولادي اليوم", "geen_eten_vandaag"),
+        ("ma 3ndi ta makla lyoum l drari", "geen_eten_vandaag"),
+        ("jutro odetną nam gaz, mam dwoje małych dzieci", "afsluiting_acuut"),
+    ],
+)
+def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(text, kind):
+    assert kind in pattern_hits_of(text)
