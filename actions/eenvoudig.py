@@ -47,6 +47,11 @@ def asks_simple(text: str) -> bool | None:
     return None
 
 
+def without_reading_words(text: str) -> str:
+    """The message without what it says about reading: what is left may be a question."""
+    return _patterns()["aan"].sub(" ", _plain(text))
+
+
 def simple_mode(tracker: Tracker) -> bool:
     """Short answers for this conversation: the slot is on, or this message switches it on."""
     told = asks_simple((tracker.latest_message or {}).get("text") or "")

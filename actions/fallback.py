@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity, regeling_in_focus
-from actions.eenvoudig import asks_simple
+from actions.eenvoudig import asks_simple, without_reading_words
 from actions.kennis import (
     ANSWER_WHEN_LOST,
     FULL_QUESTION_WORDS,
@@ -29,6 +29,7 @@ from actions.kennis import (
 from actions.kosten import answer_cost
 from actions.taal import language_note
 from knowledge import yamlfile
+from knowledge.faq import topic_words
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -124,7 +125,9 @@ class ActionFallback(Action):
             # "ik kan nie goed leze": short answers from now on, and a person who can call; a
             # question in the same message is answered (short) right after.
             dispatcher.utter_message(response="utter_eenvoudig_aan")
-            answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+            text = tracker.latest_message.get("text") or ""
+            asks = len(topic_words(without_reading_words(text))) >= 2
+            answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST) if asks else None
             return [SlotSet("eenvoudig", True), *(answered or [])]
         if simple is False and tracker.get_slot("eenvoudig"):
             dispatcher.utter_message(response="utter_eenvoudig_uit")

@@ -72,11 +72,13 @@ def _db(db_url):
 
 
 @pytest.mark.usefixtures("_db")
-def test_the_fallback_says_short_mode_is_on_and_offers_a_call():
+@pytest.mark.parametrize("text", ["ik kan nie goed leze", "I can't read very well"])
+def test_the_fallback_says_short_mode_is_on_and_offers_a_call(text):
     from actions.fallback import ActionFallback
 
     d = CollectingDispatcher()
-    events = ActionFallback().run(d, _tracker("ik kan nie goed leze"), {})
+    events = ActionFallback().run(d, _tracker(text), {})
+    # only the acknowledgement: the words about reading are no question for the content
     assert [m.get("response") for m in d.messages] == ["utter_eenvoudig_aan"]
     assert {"event": "slot", "name": "eenvoudig", "value": True} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
@@ -143,3 +145,15 @@ def test_the_slot_follows_what_the_person_says_about_reading(text, slot, extract
 
     tracker = _tracker(text, eenvoudig=slot)
     assert ActionValidateSlotMappings().extract_eenvoudig(None, tracker, {}) == extracted
+
+
+@pytest.mark.usefixtures("_db")
+def test_a_question_in_the_same_message_is_answered_short():
+    from actions.fallback import ActionFallback
+
+    d = CollectingDispatcher()
+    ActionFallback().run(
+        d, _tracker("ik kan niet goed lezen. hoeveel spaargeld mag ik hebben voor zorgtoeslag"), {}
+    )
+    names = [m.get("response") for m in d.messages]
+    assert names[0] == "utter_eenvoudig_aan" and "utter_vraag_antwoord" in names, names
