@@ -8,13 +8,13 @@ one step, and a person who can call them. The words that switch it on and off ar
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from rasa_sdk import Tracker
 
 from knowledge import yamlfile
+from knowledge.text import strip_accents
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "bot" / "eenvoudig.yml"
 #: An answer in short mode: this many sentences (the answer comes first in every content answer).
@@ -32,8 +32,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _plain(text: str) -> str:
-    low = unicodedata.normalize("NFKD", text.lower().replace("'", " "))
-    return "".join(ch for ch in low if not unicodedata.combining(ch))
+    return strip_accents(text.lower().replace("'", " "))
 
 
 def asks_simple(text: str) -> bool | None:

@@ -142,8 +142,9 @@ def _evidence(text: str) -> _Evidence:
     if short and score < SHORT_DOUBT:
         score, learned = 0.0, {}
     patterns = pattern_hits(text)
-    # "de ontruiming is over 2 dagen": an eviction or a disconnection hours or days away is
-    # acute, whatever the model says (it reads the money words around it as ordinary).
+    # "de ontruiming is over 2 dagen", "al drie dagen zonder eten": an eviction, a disconnection
+    # or no food that is now or days away is acute, whatever the model says (it reads the money
+    # words around it as ordinary).
     soon = frozenset(c for c in patterns if c in NEAR_TIME_KINDS and crisis_frame.is_soon(text))
     return _Evidence(patterns, score, learned, judged and not short, short, scores, soon)
 

@@ -85,17 +85,20 @@ def is_information(text: str) -> bool:
     return has("informatie", text)
 
 
+def _asks(text: str) -> bool:
+    """Asks something: a question mark or a question's words ("hoe lang", "mag ik")."""
+    return "?" in text or has("geldvraag_vraag", text)
+
+
 def is_money_question(text: str) -> bool:
     """Asks something about money or a regulation ("mag ik iets houden van mijn uitkering?")."""
-    asks = "?" in text or has("geldvraag_vraag", text)
-    return asks and ("€" in text or has("geldvraag_onderwerp", text))
+    return _asks(text) and ("€" in text or has("geldvraag_onderwerp", text))
 
 
 def is_idiom_question(text: str) -> bool:
     """A question with an idiom of killing or not coping said of a thing, a boss or a bill ("mijn
     baas vermoordt me als ik te laat ben, hoe laat gaat het loket open?")."""
-    asks = "?" in text or has("geldvraag_vraag", text)
-    return asks and has("idioom", text)
+    return _asks(text) and has("idioom", text)
 
 
 def is_soon(text: str) -> bool:
