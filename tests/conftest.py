@@ -147,11 +147,29 @@ def _start_channel_server(bg: Background, request, model: Path, db_url: str, fol
     return fakes.ChannelServer(base, token, telegram, graph, state_db, tg, wa)
 
 
-#: The servers a session may need, in the order the background thread starts them.
+#: The shared servers a session may need.
 SERVERS = ("action_server", "rasa_server", "channel_server")
+
+#: Slow things a test module starts for itself (its own server, a subprocess run), registered
+#: with :func:`prestart` so the background thread starts them early too. A factory gets the
+#: Background and the session's request and returns the callable that starts the thing.
+PRESTART: dict[str, Callable[[Background, Any], Callable[[], Any]]] = {}
+
+
+def prestart(name: str):
+    """Register a factory for the session-scoped fixture ``name`` (which must call
+    ``background.get(name, request)``)."""
+
+    def register(factory: Callable[[Background, Any], Callable[[], Any]]):
+        PRESTART[name] = factory
+        return factory
+
+    return register
 
 
 def _starter(name: str, bg: Background, request) -> Callable[[], Any]:
+    if name in PRESTART:
+        return PRESTART[name](bg, request)
     db_url = request.getfixturevalue("db_url")
     if name == "action_server":
         return lambda: _start_action_server(bg, db_url)
@@ -164,14 +182,38 @@ def _starter(name: str, bg: Background, request) -> Callable[[], Any]:
     return lambda: _start_channel_server(bg, request, model, db_url, folder)
 
 
+def _is_heavy(item) -> bool:
+    """Whether a test needs the trained model or one of the background's servers."""
+    return bool(set(getattr(item, "fixturenames", ())) & (HEAVY | set(PRESTART)))
+
+
+HEAVY = {"model_path", "agent", *SERVERS}
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Modules whose tests need no model and no server run first, so the background thread
+    starts the servers while they run instead of while a test waits. Each module's tests keep
+    their order and stay together (module fixtures are set up once)."""
+    heavy = {item.path for item in items if _is_heavy(item)}
+    items.sort(key=lambda item: item.path in heavy)  # stable
+
+
 @pytest.fixture(scope="session", autouse=True)
 def background(request):
-    """Prestart the servers that the collected tests use (none for a run of unit tests)."""
+    """Prestart the servers (and other slow starts) the collected tests use, in the order the
+    tests first need them; none for a run of unit tests."""
     bg = Background()
-    used = {name for item in request.session.items for name in item.fixturenames}
-    for name in SERVERS:
-        if name in used:
-            bg.submit(name, _starter(name, bg, request))
+    wanted = set(SERVERS) | set(PRESTART)
+    order: list[str] = []
+    for item in request.session.items:
+        for name in item.fixturenames:
+            if name in wanted and name not in order:
+                order.append(name)
+    if "action_server" in order:  # every Rasa server of the session talks to it
+        order.remove("action_server")
+        order.insert(0, "action_server")
+    for name in order:
+        bg.submit(name, _starter(name, bg, request))
     yield bg
     bg.close()
 

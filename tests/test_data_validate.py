@@ -14,9 +14,11 @@ import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from bot import env, training
+from tests.conftest import prestart
 
 ROOT = env.ROOT
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
@@ -39,24 +41,40 @@ def referenced_responses() -> set[str]:
     return names
 
 
-def test_rasa_data_validate_is_clean():
-    training.ensure_model()  # writes generated lookup tables first
-    cmd = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "data",
-        "validate",
-        "--config",
-        str(ROOT / "config.yml"),
-        "--domain",
-        str(training.DOMAIN),
-        "--data",
-        *[str(d) for d in training.DATA],
-    ]
-    proc = subprocess.run(
-        cmd, cwd=ROOT, env=env.apply(), capture_output=True, text=True, timeout=300
-    )
+@prestart("data_validate_run")
+def _data_validate_run(bg, request):
+    """``rasa data validate`` as a subprocess (about 30 s), run by the session's background
+    thread after the model (and so the generated lookup tables) is ready."""
+    request.getfixturevalue("model_path")  # writes generated lookup tables first
+
+    def start() -> subprocess.CompletedProcess:
+        cmd = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--config",
+            str(ROOT / "config.yml"),
+            "--domain",
+            str(training.DOMAIN),
+            "--data",
+            *[str(d) for d in training.DATA],
+        ]
+        return subprocess.run(
+            cmd, cwd=ROOT, env=env.apply(), capture_output=True, text=True, timeout=300
+        )
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def data_validate_run(background, request) -> subprocess.CompletedProcess:
+    return background.get("data_validate_run", request)
+
+
+def test_rasa_data_validate_is_clean(data_validate_run):
+    proc = data_validate_run
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     output = proc.stdout + proc.stderr
     warnings = [line for line in output.splitlines() if "UserWarning" in line]

@@ -6,6 +6,7 @@ the server still answers afterwards and its log holds no traceback."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -168,6 +169,14 @@ async def test_nlu_parse_never_crashes(agent, text):
     assert "intent" in result
 
 
+@functools.cache
+def _tokenizer():
+    """One tokenizer for every example (building one loads spaCy's Dutch, about a second)."""
+    from nlu.tokenizer import DutchTokenizer
+
+    return DutchTokenizer(DutchTokenizer.get_default_config())
+
+
 @FUZZ
 @given(text=texts)
 def test_tokenizer_and_crisis_detector_never_crash(text):
@@ -175,10 +184,9 @@ def test_tokenizer_and_crisis_detector_never_crash(text):
 
     from nlu.components import CrisisDetector
     from nlu.crisis import detect
-    from nlu.tokenizer import DutchTokenizer
 
     message = Message(data={"text": text})
-    tokens = DutchTokenizer(DutchTokenizer.get_default_config()).tokenize(message, "text")
+    tokens = _tokenizer().tokenize(message, "text")
     assert all(t.text for t in tokens)
     detect(text)
     CrisisDetector().process([message])

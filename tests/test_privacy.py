@@ -19,7 +19,7 @@ from channels.identity import pseudonym
 from channels.intake import helpline
 from channels.store import ChannelStore
 from tests import fakes
-from tests.conftest import STAFF_TOKEN
+from tests.conftest import STAFF_TOKEN, prestart
 from tests.fakes import payloads as p
 
 BSN = "111222333"  # passes the 11-proef
@@ -77,48 +77,56 @@ class Server:
             return cases + outbox.fetchone()[0]
 
 
-@pytest.fixture(scope="module")
-def server(model_path, db_url, tmp_path_factory):
-    from bot import runtime, serve
+@prestart("privacy_server")
+def _privacy_server(bg, request):
+    """This module's own ``rasa run`` with its own action server (the tests read their logs and
+    stop the action server), started early by the session's background thread."""
+    model_path = request.getfixturevalue("model_path")
+    db_url = request.getfixturevalue("db_url")
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("privacy")
 
-    folder = tmp_path_factory.mktemp("privacy")
-    state_db = str(folder / "channels.db")
-    action_proc, action_url = runtime.start_action_server(
-        extra_env={"BW_DATABASE_URL": db_url}, log_path=folder / "actions.log"
-    )
-    telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
-    graph = fakes.FakeGraphAPI(fakes.WHATSAPP_TOKEN, fakes.WHATSAPP_PHONE_ID).start()
-    state = {"state_db": state_db}
-    channels = {
-        serve.REST: state,
-        serve.RESIDENT_REST: state,
-        serve.STAFF: {"token": STAFF_TOKEN},
-        "channels.telegram.TelegramInput": {
-            "token": fakes.TELEGRAM_TOKEN,
-            "secret_token": fakes.TELEGRAM_SECRET,
-            "api_base": telegram.base_url,
-            "state_db": state_db,
-        },
-        "channels.whatsapp.WhatsAppInput": {
-            "token": fakes.WHATSAPP_TOKEN,
-            "app_secret": fakes.WHATSAPP_APP_SECRET,
-            "verify_token": fakes.WHATSAPP_VERIFY_TOKEN,
-            "phone_number_id": fakes.WHATSAPP_PHONE_ID,
-            "api_base": graph.base_url,
-            "state_db": state_db,
-        },
-    }
-    extra = {
-        "BW_DATABASE_URL": db_url,
-        "BW_CHANNELS_DB": state_db,
-        "BW_RATE_LIMIT": f"{RATE}/60",
-    }
-    rasa = None
-    try:
+    def start() -> Server:
+        from bot import runtime, serve
+
+        state_db = str(folder / "channels.db")
+        action_proc, action_url = runtime.start_action_server(
+            extra_env={"BW_DATABASE_URL": db_url}, log_path=folder / "actions.log"
+        )
+        bg.stops.append(lambda: runtime.stop(action_proc))
+        telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
+        bg.stops.append(telegram.stop)
+        graph = fakes.FakeGraphAPI(fakes.WHATSAPP_TOKEN, fakes.WHATSAPP_PHONE_ID).start()
+        bg.stops.append(graph.stop)
+        state = {"state_db": state_db}
+        channels = {
+            serve.REST: state,
+            serve.RESIDENT_REST: state,
+            serve.STAFF: {"token": STAFF_TOKEN},
+            "channels.telegram.TelegramInput": {
+                "token": fakes.TELEGRAM_TOKEN,
+                "secret_token": fakes.TELEGRAM_SECRET,
+                "api_base": telegram.base_url,
+                "state_db": state_db,
+            },
+            "channels.whatsapp.WhatsAppInput": {
+                "token": fakes.WHATSAPP_TOKEN,
+                "app_secret": fakes.WHATSAPP_APP_SECRET,
+                "verify_token": fakes.WHATSAPP_VERIFY_TOKEN,
+                "phone_number_id": fakes.WHATSAPP_PHONE_ID,
+                "api_base": graph.base_url,
+                "state_db": state_db,
+            },
+        }
+        extra = {
+            "BW_DATABASE_URL": db_url,
+            "BW_CHANNELS_DB": state_db,
+            "BW_RATE_LIMIT": f"{RATE}/60",
+        }
         rasa, base, token = serve.start_rasa_server(
             model_path, action_url, folder, channels=channels, extra_env=extra
         )
-        yield Server(
+        bg.stops.append(lambda: runtime.stop(rasa))
+        return Server(
             base,
             token,
             folder,
@@ -128,11 +136,18 @@ def server(model_path, db_url, tmp_path_factory):
             graph,
             action_proc,
         )
-    finally:
-        runtime.stop(rasa)
-        runtime.stop(action_proc)
-        telegram.stop()
-        graph.stop()
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def privacy_server(background, request) -> Server:
+    return background.get("privacy_server", request)
+
+
+@pytest.fixture
+def server(privacy_server) -> Server:
+    return privacy_server
 
 
 def say(server: Server, sender: str, text: str, path: str = "bw") -> list[str]:

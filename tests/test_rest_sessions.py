@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from channels.sessions import new_session, verify
+from tests.conftest import prestart
 
 
 def test_a_session_the_install_signed_verifies_and_an_altered_one_does_not():
@@ -22,19 +23,30 @@ def test_a_session_the_install_signed_verifies_and_an_altered_one_does_not():
         assert verify(bad) is None
 
 
-@pytest.fixture(scope="module")
-def signed_server(model_path, action_server, tmp_path_factory):
-    from bot import runtime, serve
+@prestart("signed_server")
+def _signed_server(bg, request):
+    """A ``rasa run`` whose resident REST channel hands out signed sessions (started early by
+    the session's background thread)."""
+    model_path = request.getfixturevalue("model_path")
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("signed")
 
-    folder = tmp_path_factory.mktemp("signed")
-    channels = {
-        serve.RESIDENT_REST: {"state_db": str(folder / "channels.db"), "sessions": "signed"}
-    }
-    proc, base, _ = serve.start_rasa_server(model_path, action_server, folder, channels=channels)
-    try:
-        yield f"{base}/webhooks/bw"
-    finally:
-        runtime.stop(proc)
+    def start() -> str:
+        from bot import runtime, serve
+
+        action_url = bg.get("action_server", request)
+        channels = {
+            serve.RESIDENT_REST: {"state_db": str(folder / "channels.db"), "sessions": "signed"}
+        }
+        proc, base, _ = serve.start_rasa_server(model_path, action_url, folder, channels=channels)
+        bg.stops.append(lambda: runtime.stop(proc))
+        return f"{base}/webhooks/bw"
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def signed_server(background, request, action_server) -> str:
+    return background.get("signed_server", request)
 
 
 def test_the_server_hands_out_the_session_and_refuses_a_client_sender(signed_server):

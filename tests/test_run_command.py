@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, prestart
 
 
 def _env(tmp_path, model_path, db_url, extra_env: dict[str, str] | None = None) -> dict[str, str]:
@@ -41,24 +43,44 @@ def _run_chat(tmp_path, model_path, db_url, lines: list[str], extra_env: dict[st
     return done.stdout
 
 
-def test_run_command_answers_the_mission_question_and_names_channels(tmp_path, model_path, db_url):
-    from tests import fakes
+@prestart("mission_chat")
+def _mission_chat(bg, request):
+    """The README's chat with the mission question, run as a subprocess by the session's
+    background thread (it starts its own servers: about 50 s). Returns (output, var folder)."""
+    model_path = request.getfixturevalue("model_path")
+    db_url = request.getfixturevalue("db_url")
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("chat")
 
-    telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
-    try:
-        out = _run_chat(
-            tmp_path,
-            model_path,
-            db_url,
-            ["wie bel je als je financieel in de problemen raakt", "/quit"],
-            {
-                "TELEGRAM_TOKEN": fakes.TELEGRAM_TOKEN,
-                "TELEGRAM_SECRET_TOKEN": fakes.TELEGRAM_SECRET,
-                "TELEGRAM_API_BASE": telegram.base_url,
-            },
-        )
-    finally:
-        telegram.stop()
+    def start() -> tuple[str, Path]:
+        from tests import fakes
+
+        telegram = fakes.FakeTelegramAPI(fakes.TELEGRAM_TOKEN).start()
+        try:
+            out = _run_chat(
+                folder,
+                model_path,
+                db_url,
+                ["wie bel je als je financieel in de problemen raakt", "/quit"],
+                {
+                    "TELEGRAM_TOKEN": fakes.TELEGRAM_TOKEN,
+                    "TELEGRAM_SECRET_TOKEN": fakes.TELEGRAM_SECRET,
+                    "TELEGRAM_API_BASE": telegram.base_url,
+                },
+            )
+        finally:
+            telegram.stop()
+        return out, folder / "var"
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def mission_chat(background, request) -> tuple[str, Path]:
+    return background.get("mission_chat", request)
+
+
+def test_run_command_answers_the_mission_question_and_names_channels(mission_chat):
+    out, var = mission_chat
     assert "Telegram-webhook: http://127.0.0.1:" in out
     assert "WhatsApp: uit" in out
     answer = out.split("Jij: ", 1)[1]
@@ -67,7 +89,7 @@ def test_run_command_answers_the_mission_question_and_names_channels(tmp_path, m
     # A concrete way to reach them: a phone number or a website.
     assert any(marker in answer for marker in ("020", "0800", "14 020", "https://"))
     # The conversation went through the real server: its tracker store holds it.
-    assert (tmp_path / "var" / "tracker.db").exists()
+    assert (var / "tracker.db").exists()
 
 
 def _children(pid: int) -> set[int]:
