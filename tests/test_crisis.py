@@ -442,3 +442,39 @@ def test_a_practical_emergency_with_its_own_pattern_leads_unless_suicide_is_like
 )
 def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(text, kind):
     assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mijn vriendin is zeven maanden zwanger en ze bloedt ineens heel veel", "gevaar_nu"),
+        ("ik bloed heel erg uit mijn arm en het stopt niet", "gevaar_nu"),
+        ("een cliënt vertelde dat het touw al klaar ligt op zolder", "suicide"),
+        ("mijn dochter googelt steeds hoe je jezelf kunt ophangen", "suicide"),
+        ("in gedachten ben ik al tien keer van het dak gesprongen vandaag", "suicide"),
+        ("wat is de hoogste flat van zuidoost waar je zo het dak op kan", "suicide"),
+        ("de deurwaarder staat nu aan de deur en wil de auto meenemen", "uitzetting_acuut"),
+        ("help de deurwaarder is nu bij ons binnen", "uitzetting_acuut"),
+        ("volgens de brief is de afsluiting morgen om negen uur", "afsluiting_acuut"),
+        ("er lag een afsluitbrief voor overmorgen in de bus", "afsluiting_acuut"),
+        ("mijn vader krijgt morgen afsluiting van het gas", "afsluiting_acuut"),
+    ],
+)
+def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
+    """Kinds the spent blind set z missed: a rope ready, searches about hanging, a jump in the
+    mind, the highest roof, bleeding in pregnancy, the bailiff at the door now, a disconnection
+    announced for tomorrow. Own wording, not the blind set's."""
+    assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mag de deurwaarder je huis binnen als je niet thuis bent?",
+        "de deurwaarder stond vorig jaar aan de deur, nu heb ik een regeling",
+        "mijn afsluiting van het jaar bij de bank is morgen klaar",
+    ],
+)
+def test_a_question_about_the_bailiff_or_a_yearly_statement_is_no_emergency(text):
+    hits = pattern_hits_of(text)
+    assert "uitzetting_acuut" not in hits and "afsluiting_acuut" not in hits
