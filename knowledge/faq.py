@@ -36,12 +36,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from knowledge import glossary
+from knowledge.aspects import aspects_of, opposite
 from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Service, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
 
 #: Lift for questions of a record the message names, and the drop for other named-kind records.
 NAMED_BONUS = 0.2
+# Per aspect (knowledge/aspecten.yml) a question shares with the message, at most two; and the
+# penalty for a question about the opposite aspect of one the message names.
+ASPECT_BONUS = 0.1
+ASPECT_PENALTY = 0.1
 OTHER_PENALTY = 0.3
 #: Lift for questions of the regulation in focus (a follow-up like "en mag ik dan sparen?").
 FOCUS_BONUS = 0.1
@@ -245,6 +250,38 @@ def _year_shift(jaar: int | None, years: set[int], this_year: int, reasons: list
     return 0.0
 
 
+def _common_aspects(ways: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The aspects of a question: those its own wording names or at least a third of its ways of
+    asking, and those only some variant names (one variant that mentions a partner does not make
+    a question about partners: it counts for half)."""
+    counts: dict[str, int] = {}
+    for way in ways:
+        for aspect in aspects_of(way):
+            counts[aspect] = counts.get(aspect, 0) + 1
+    own = aspects_of(ways[0]) if ways else frozenset()
+    common = frozenset(a for a, n in counts.items() if a in own or 3 * n >= len(ways))
+    return common, frozenset(counts) - common
+
+
+def _aspect_shift(
+    asked: frozenset[str], has: tuple[frozenset[str], frozenset[str]], reasons: list[str]
+) -> float:
+    """Bonus for the aspects a question is about that the message names (vermogen, samen, ...),
+    penalty when the question is about the opposite of one the message names and not about that
+    one. An aspect only some variants name gives no bonus ("toeslag partner" is not a question
+    about the maximum because one of its variants mentions a partner), but saves the penalty."""
+    common, some = has
+    shared = asked & common
+    shift = ASPECT_BONUS * min(len(shared), 2)
+    if shared:
+        reasons.append("aspect " + ", ".join(sorted(shared)))
+    against = {a for a in asked - common - some if opposite(a) in common}
+    if against:
+        shift -= ASPECT_PENALTY
+        reasons.append("ander aspect dan " + ", ".join(sorted(against)))
+    return shift
+
+
 def is_follow_up(text: str, names_something: bool) -> bool:
     """True for a message that adds to the previous one rather than asking something new: it
     opens like a follow-up ("en voor een stel?"), has no topic word at all, or is short and names
@@ -281,6 +318,7 @@ class QuestionIndex:
         texts: list[str] = []
         owner: list[int] = []
         self._topic: list[tuple[set[str], set[str]]] = []
+        self._aspects: list[tuple[frozenset[str], frozenset[str]]] = []
         self._record_words: list[set[str]] = []
         self._vocab = frozenset(
             form
@@ -298,6 +336,7 @@ class QuestionIndex:
                 owner.append(i)
                 words |= topic_words(way)
             self._topic.append((words, {w[:5] for w in words if len(w) >= 5}))
+            self._aspects.append(_common_aspects(ways[i]))
         self.owner = np.array(owner, dtype=int)
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
         self._chars = TfidfVectorizer(
@@ -404,6 +443,10 @@ class QuestionIndex:
         this_year = dt.date.today().year
         years = years_named(text)
         helper = asks_for_helper(text)
+        # Two words ("toeslag partner") name a subject, not which of its questions: no aspects.
+        message_aspects = (
+            aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()
+        )
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
             # Another gemeente's own regulation or organisation is never answered; without a
@@ -434,6 +477,7 @@ class QuestionIndex:
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
             score += _year_shift(v.jaar, years, this_year, reasons)
+            score += _aspect_shift(message_aspects, self._aspects[i], reasons)
             if helper and v.record_kind == "organisatie":
                 score += HELPER_BONUS
                 reasons.append("vraagt wie helpt")
