@@ -19,6 +19,7 @@ from actions.common import entity, last_text
 from actions.fallback import ActionFallback
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
 from actions.overzicht import gave_overview
+from knowledge.faq import is_follow_up
 from knowledge.text import normalize_text
 from nlu import numbers
 
@@ -76,7 +77,11 @@ class ActionRegelcheckAanbod(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answered = answer_first(dispatcher, tracker, ANSWER)
+        # "tot welk inkomen kan ik hem krijgen" after a question about the Stadspas asks about
+        # the regulation in focus, not "waar heb ik recht op": answered like any follow-up.
+        named = any(named_records(tracker).values())
+        follow_up = bool(tracker.get_slot("regeling")) and is_follow_up(last_text(tracker), named)
+        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST if follow_up else ANSWER)
         events = answered or []
         if not gave_overview(answered):  # the overview offers the check itself
             kort = answered is not None
