@@ -1,13 +1,16 @@
 # Bestaanswijzer. The two commands from the README:
 #   make run    set up and chat with the assistant in the terminal (SQLite, no accounts)
 #   make test   set up and run all tests (what CI runs)
-.PHONY: run test setup train lint format kb-validate bench scale scale-stop screenshots clean
+.PHONY: run test test-unit setup train lint format kb-validate bench scale scale-stop screenshots clean
 
 run:
 	bash scripts/run.sh
 
 test:
 	bash scripts/test.sh
+
+test-unit:   # the tests that need no trained Rasa model and no server (a fast loop while editing)
+	bash scripts/setup.sh && RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=$(CURDIR) .venv/bin/python -m pytest -m unit -q
 
 setup:
 	bash scripts/setup.sh && .venv/bin/python -m bot setup

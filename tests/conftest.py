@@ -25,6 +25,10 @@ def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "scale: scale-out test (PostgreSQL, Redis, nginx); runs with BW_SCALE_TESTS=1"
     )
+    config.addinivalue_line(
+        "markers",
+        "unit: needs no trained Rasa model and no server (set by conftest; `make test-unit`)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -195,6 +199,9 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     starts the servers while they run instead of while a test waits. Each module's tests keep
     their order and stay together (module fixtures are set up once)."""
     heavy = {item.path for item in items if _is_heavy(item)}
+    for item in items:
+        if not _is_heavy(item):
+            item.add_marker(pytest.mark.unit)
     items.sort(key=lambda item: item.path in heavy)  # stable
 
 
