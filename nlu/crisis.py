@@ -40,6 +40,10 @@ SAFETY_LEADS = ("kind_in_gevaar", "geweld")
 #: On the spent sets the suicidal messages in that position scored 0.53 and up, the practical
 #: ones 0.21 to 0.86.
 PRACTICAL_LEADS_BELOW = 0.5
+#: A model-only danger now below this score leads after a practical emergency its own pattern
+#: names (put out today: the model reads the night outside as danger). Chosen on the spent sets:
+#: their danger-now messages with a practical pattern scored higher.
+DANGER_YIELDS_BELOW = 0.7
 PRACTICAL = frozenset(
     {"dakloos_vannacht", "geen_eten_vandaag", "uitzetting_acuut", "afsluiting_acuut"}
 )
@@ -182,6 +186,16 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
             # "ik heb nergens om te slapen vannacht": a practical emergency its own pattern names,
             # and a suicide share of the model below one half: the night shelter, the food or
             # the bailiff's help first, 113 in the line after it.
+            lead = practical[0]
+            found = [lead, *(c for c in found if c != lead)]
+    elif lead == "gevaar_nu" and lead not in patterns:
+        # "mijn spullen staan op de galerij, ik zit nu in het trappenhuis": the model reads the
+        # night outside as danger now; when the practical emergency's own pattern names it and
+        # the model's danger score is below DANGER_YIELDS_BELOW, the night shelter or the
+        # eviction help leads and 112 follows in the line after it.
+        # (Not no food: hunger with confusion or shaking is a medical emergency.)
+        practical = [c for c in found if c in patterns and c in PRACTICAL - {"geen_eten_vandaag"}]
+        if practical and ev.scores.get("gevaar_nu", 0.0) < DANGER_YIELDS_BELOW:
             lead = practical[0]
             found = [lead, *(c for c in found if c != lead)]
     why = patterns.get(lead) or f"model:{ev.score:.2f}"

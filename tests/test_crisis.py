@@ -478,3 +478,41 @@ def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
 def test_a_question_about_the_bailiff_or_a_yearly_statement_is_no_emergency(text):
     hits = pattern_hits_of(text)
     assert "uitzetting_acuut" not in hits and "afsluiting_acuut" not in hits
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mijn huisgenoot heeft al mijn kleren op straat gezet", "dakloos_vannacht"),
+        ("ik zit nu in het trappenhuis want ik kan er niet meer in", "dakloos_vannacht"),
+        ("de eigenaar heeft vanmiddag mijn kamer leeggehaald", "dakloos_vannacht"),
+        ("ik sta buiten met mijn koffers en weet niet waarheen", "dakloos_vannacht"),
+        ("de verhuurder zegt dat ik vandaag nog weg moet", "uitzetting_acuut"),
+        ("nie mam gdzie spać ani gdzie wrócić", "dakloos_vannacht"),
+        ("mi no tin unda pa keda", "dakloos_vannacht"),
+        ("komornik stoi teraz pod drzwiami", "uitzetting_acuut"),
+    ],
+)
+def test_put_out_today_has_a_pattern(text, kind):
+    """Spent set ac's wrong doors: put out today, in words no pattern had (own wording)."""
+    assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "danger", "lead"),
+    [
+        ("dakloos_vannacht", 0.6, "dakloos_vannacht"),  # the shelter first, 112 after it
+        ("uitzetting_acuut", 0.6, "uitzetting_acuut"),
+        ("dakloos_vannacht", 0.8, "gevaar_nu"),  # the model is sure of danger: 112 first
+        ("geen_eten_vandaag", 0.6, "gevaar_nu"),  # hunger with confusion is a medical emergency
+    ],
+)
+def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern, danger, lead):
+    """Spent set ac: put out today, the model read danger now and 112 led. A model-only danger
+    now below DANGER_YIELDS_BELOW leads after the practical kind the message's own words name."""
+    from nlu.crisis import _Evidence, _signal
+
+    scores = {"gevaar_nu": danger, pattern: 0.2}
+    ev = _Evidence({pattern: "p"}, danger, {"gevaar_nu": danger}, scores=scores)
+    signal = _signal(ev)
+    assert signal.categorie == lead and {signal.categorie, *signal.ook} == {"gevaar_nu", pattern}
