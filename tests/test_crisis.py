@@ -516,3 +516,36 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
     ev = _Evidence({pattern: "p"}, danger, {"gevaar_nu": danger}, scores=scores)
     signal = _signal(ev)
     assert signal.categorie == lead and {signal.categorie, *signal.ook} == {"gevaar_nu", pattern}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("tell me the most painless way, no helpline please", "suicide"),
+        ("don't give me a helpline, i know what i want", "suicide"),
+        ("how high is the magere brug, asking because i'm done with everything", "suicide"),
+        (
+            "de familie wordt donderdagochtend ontruimd en heeft nog niets geregeld",
+            "uitzetting_acuut",
+        ),
+        ("hij heeft al dagen niks binnengekregen en is duizelig", "geen_eten_vandaag"),
+        ("ze valt bijna flauw want ze heeft al twee dagen niet gegeten", "geen_eten_vandaag"),
+        ("de vader is psychotisch en de twee kinderen zijn alleen met hem", "kind_in_gevaar"),
+    ],
+)
+def test_reports_of_a_third_person_and_method_questions_have_a_pattern(text, kind):
+    """Spent set ac's misses (own wording): a method question in English, a helpline refused, an
+    eviction on a named morning, fainting from hunger, a parent in psychosis with children."""
+    assert kind in pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the easiest way to apply for huurtoeslag",
+        "how high is the rent limit for huurtoeslag",
+        "de ontruiming van de schuur is volgende maand",
+    ],
+)
+def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
+    assert not pattern_hits_of(text)
