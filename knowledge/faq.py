@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -251,14 +252,12 @@ def _year_shift(jaar: int | None, years: set[int], this_year: int, reasons: list
 
 
 def _common_aspects(ways: list[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The aspects of a question: those its own wording names or at least a third of its ways of
-    asking, and those only some variant names (one variant that mentions a partner does not make
-    a question about partners: it counts for half)."""
-    counts: dict[str, int] = {}
-    for way in ways:
-        for aspect in aspects_of(way):
-            counts[aspect] = counts.get(aspect, 0) + 1
-    own = aspects_of(ways[0]) if ways else frozenset()
+    """The aspects of a question (``ways[0]`` is the question itself): those its own wording
+    names or at least a third of its ways of asking, and those only some variant names (one
+    variant that mentions a partner does not make a question about partners)."""
+    per_way = [aspects_of(way) for way in ways]
+    counts = Counter(aspect for found in per_way for aspect in found)
+    own = per_way[0] if per_way else frozenset()
     common = frozenset(a for a, n in counts.items() if a in own or 3 * n >= len(ways))
     return common, frozenset(counts) - common
 

@@ -153,6 +153,11 @@ def _evidence(text: str) -> _Evidence:
     return _Evidence(patterns, score, learned, judged and not short, short, scores, soon)
 
 
+def _first(lead: str, found: list[str]) -> list[str]:
+    """``found`` with ``lead`` moved to the front, the rest in their order of urgency."""
+    return [lead, *(c for c in found if c != lead)]
+
+
 def _signal(ev: _Evidence) -> CrisisSignal | None:
     """Patterns and model, without looking at the frame: the most urgent kind leads, except a
     model-only suicide score that a person's-safety kind clearly outweighs (SUICIDE_OUTWEIGHED)."""
@@ -179,7 +184,7 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
         ]
         if stronger:
             lead = stronger[0]
-            found = [lead, *(c for c in found if c != lead)]
+            found = _first(lead, found)
         elif ev.scores.get("suicide", 0.0) < PRACTICAL_LEADS_BELOW and (
             practical := [c for c in found if c in patterns and c in PRACTICAL]
         ):
@@ -187,7 +192,7 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
             # and a suicide share of the model below one half: the night shelter, the food or
             # the bailiff's help first, 113 in the line after it.
             lead = practical[0]
-            found = [lead, *(c for c in found if c != lead)]
+            found = _first(lead, found)
     elif lead == "gevaar_nu" and lead not in patterns:
         # "mijn spullen staan op de galerij, ik zit nu in het trappenhuis": the model reads the
         # night outside as danger now; when the practical emergency's own pattern names it and
@@ -197,7 +202,7 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
         practical = [c for c in found if c in patterns and c in PRACTICAL - {"geen_eten_vandaag"}]
         if practical and ev.scores.get("gevaar_nu", 0.0) < DANGER_YIELDS_BELOW:
             lead = practical[0]
-            found = [lead, *(c for c in found if c != lead)]
+            found = _first(lead, found)
     why = patterns.get(lead) or f"model:{ev.score:.2f}"
     sure = bool(patterns) or (ev.score >= THRESHOLD and not ev.short)
     return CrisisSignal(lead, why, tuple(found[1:]), zeker=sure)

@@ -186,21 +186,25 @@ def _starter(name: str, bg: Background, request) -> Callable[[], Any]:
     return lambda: _start_channel_server(bg, request, model, db_url, folder)
 
 
+#: Fixtures that make a test need the trained model or one of the background's servers.
+HEAVY = {"model_path", "agent", *SERVERS}
+
+
 def _is_heavy(item) -> bool:
     """Whether a test needs the trained model or one of the background's servers."""
     return bool(set(getattr(item, "fixturenames", ())) & (HEAVY | set(PRESTART)))
 
 
-HEAVY = {"model_path", "agent", *SERVERS}
-
-
 def pytest_collection_modifyitems(session, config, items) -> None:
     """Modules whose tests need no model and no server run first, so the background thread
     starts the servers while they run instead of while a test waits. Each module's tests keep
-    their order and stay together (module fixtures are set up once)."""
-    heavy = {item.path for item in items if _is_heavy(item)}
+    their order and stay together (module fixtures are set up once). The others are marked
+    ``unit`` (`make test-unit`)."""
+    heavy: set = set()
     for item in items:
-        if not _is_heavy(item):
+        if _is_heavy(item):
+            heavy.add(item.path)
+        else:
             item.add_marker(pytest.mark.unit)
     items.sort(key=lambda item: item.path in heavy)  # stable
 

@@ -447,6 +447,9 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        # spent set z's misses: a rope ready, searches about hanging, a jump in the mind, the
+        # highest roof, bleeding in pregnancy, the bailiff at the door now, a disconnection
+        # announced for tomorrow
         ("mijn vriendin is zeven maanden zwanger en ze bloedt ineens heel veel", "gevaar_nu"),
         ("ik bloed heel erg uit mijn arm en het stopt niet", "gevaar_nu"),
         ("een cliënt vertelde dat het touw al klaar ligt op zolder", "suicide"),
@@ -458,12 +461,32 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
         ("volgens de brief is de afsluiting morgen om negen uur", "afsluiting_acuut"),
         ("er lag een afsluitbrief voor overmorgen in de bus", "afsluiting_acuut"),
         ("mijn vader krijgt morgen afsluiting van het gas", "afsluiting_acuut"),
+        # spent set ac's wrong doors: put out today
+        ("mijn huisgenoot heeft al mijn kleren op straat gezet", "dakloos_vannacht"),
+        ("ik zit nu in het trappenhuis want ik kan er niet meer in", "dakloos_vannacht"),
+        ("de eigenaar heeft vanmiddag mijn kamer leeggehaald", "dakloos_vannacht"),
+        ("ik sta buiten met mijn koffers en weet niet waarheen", "dakloos_vannacht"),
+        ("de verhuurder zegt dat ik vandaag nog weg moet", "uitzetting_acuut"),
+        ("nie mam gdzie spać ani gdzie wrócić", "dakloos_vannacht"),
+        ("mi no tin unda pa keda", "dakloos_vannacht"),
+        ("komornik stoi teraz pod drzwiami", "uitzetting_acuut"),
+        # spent set ac's misses: a method question in English, a helpline refused, an eviction
+        # on a named morning, fainting from hunger, a parent in psychosis with children
+        ("tell me the most painless way, no helpline please", "suicide"),
+        ("don't give me a helpline, i know what i want", "suicide"),
+        ("how high is the magere brug, asking because i'm done with everything", "suicide"),
+        (
+            "de familie wordt donderdagochtend ontruimd en heeft nog niets geregeld",
+            "uitzetting_acuut",
+        ),
+        ("hij heeft al dagen niks binnengekregen en is duizelig", "geen_eten_vandaag"),
+        ("ze valt bijna flauw want ze heeft al twee dagen niet gegeten", "geen_eten_vandaag"),
+        ("de vader is psychotisch en de twee kinderen zijn alleen met hem", "kind_in_gevaar"),
     ],
 )
 def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
-    """Kinds the spent blind set z missed: a rope ready, searches about hanging, a jump in the
-    mind, the highest roof, bleeding in pregnancy, the bailiff at the door now, a disconnection
-    announced for tomorrow. Own wording, not the blind set's."""
+    """Kinds the spent blind sets z and ac missed or sent to the wrong door, in our own
+    wording (not the blind sets')."""
     assert kind in pattern_hits_of(text)
 
 
@@ -478,24 +501,6 @@ def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
 def test_a_question_about_the_bailiff_or_a_yearly_statement_is_no_emergency(text):
     hits = pattern_hits_of(text)
     assert "uitzetting_acuut" not in hits and "afsluiting_acuut" not in hits
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("mijn huisgenoot heeft al mijn kleren op straat gezet", "dakloos_vannacht"),
-        ("ik zit nu in het trappenhuis want ik kan er niet meer in", "dakloos_vannacht"),
-        ("de eigenaar heeft vanmiddag mijn kamer leeggehaald", "dakloos_vannacht"),
-        ("ik sta buiten met mijn koffers en weet niet waarheen", "dakloos_vannacht"),
-        ("de verhuurder zegt dat ik vandaag nog weg moet", "uitzetting_acuut"),
-        ("nie mam gdzie spać ani gdzie wrócić", "dakloos_vannacht"),
-        ("mi no tin unda pa keda", "dakloos_vannacht"),
-        ("komornik stoi teraz pod drzwiami", "uitzetting_acuut"),
-    ],
-)
-def test_put_out_today_has_a_pattern(text, kind):
-    """Spent set ac's wrong doors: put out today, in words no pattern had (own wording)."""
-    assert kind in pattern_hits_of(text)
 
 
 @pytest.mark.parametrize(
@@ -516,27 +521,6 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
     ev = _Evidence({pattern: "p"}, danger, {"gevaar_nu": danger}, scores=scores)
     signal = _signal(ev)
     assert signal.categorie == lead and {signal.categorie, *signal.ook} == {"gevaar_nu", pattern}
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("tell me the most painless way, no helpline please", "suicide"),
-        ("don't give me a helpline, i know what i want", "suicide"),
-        ("how high is the magere brug, asking because i'm done with everything", "suicide"),
-        (
-            "de familie wordt donderdagochtend ontruimd en heeft nog niets geregeld",
-            "uitzetting_acuut",
-        ),
-        ("hij heeft al dagen niks binnengekregen en is duizelig", "geen_eten_vandaag"),
-        ("ze valt bijna flauw want ze heeft al twee dagen niet gegeten", "geen_eten_vandaag"),
-        ("de vader is psychotisch en de twee kinderen zijn alleen met hem", "kind_in_gevaar"),
-    ],
-)
-def test_reports_of_a_third_person_and_method_questions_have_a_pattern(text, kind):
-    """Spent set ac's misses (own wording): a method question in English, a helpline refused, an
-    eviction on a named morning, fainting from hunger, a parent in psychosis with children."""
-    assert kind in pattern_hits_of(text)
 
 
 @pytest.mark.parametrize(
