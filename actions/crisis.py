@@ -236,8 +236,15 @@ class ActionCrisis(Action):
         zekerheid = next(tracker.get_latest_entity_values("crisis_zekerheid"), "zeker")
         if zekerheid == "informatie" and not again:
             return answer_as_information(dispatcher, categorie, where)
-        zeker = zekerheid not in {"twijfel", "informatie"}
+        zeker = zekerheid not in {"twijfel", "na_vraag", "informatie"}
         response = "opnieuw" if again else ("response" if zeker else "twijfel")
+        # A faint doubt in a money question: the answer it asked for first, when the content has
+        # one; the check and its number follow in the same reply.
+        answered_first = (
+            answer_first(dispatcher, tracker, ANSWER_WHEN_LOST, buttons=False)
+            if zekerheid == "na_vraag" and not again
+            else None
+        )
         dispatcher.utter_message(
             response=config[response], plekken="\n".join(crisis_places(categorie, where))
         )
@@ -266,13 +273,18 @@ class ActionCrisis(Action):
         if (regeling := entity(tracker, "regeling")) is not None:
             events.append(SlotSet("regeling", regeling))  # the kept question stays about it
         if not zeker and not again:
-            # In doubt the check comes first, and a question the content answers is answered
-            # right after it: most doubts are about someone who only asked something. A full
+            # In doubt the check comes first (after the answer for ``na_vraag``), and a question
+            # the content answers is answered right after it: most doubts are about someone who
+            # only asked something. A full
             # question gets the answer it would have got without the check (ANSWER_WHEN_LOST).
             text = tracker.latest_message.get("text") or ""
             full = len(text.split()) >= FULL_QUESTION_WORDS
             threshold = ANSWER_WHEN_LOST if full else ANSWER
-            answered = answer_first(dispatcher, tracker, threshold, buttons=False)
+            answered = (
+                answered_first
+                if zekerheid == "na_vraag"
+                else answer_first(dispatcher, tracker, threshold, buttons=False)
+            )
             buttons = [
                 {"title": "Ja, het klopt", "payload": "/affirm"},
                 {"title": "Nee, iets anders", "payload": "/deny"},

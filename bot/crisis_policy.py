@@ -61,7 +61,8 @@ class CrisisModePolicy(RuleInCodePolicy):
         intent = (message.intent or {}).get("name")
         latest = tracker.latest_action_name
         doubt = intent != "crisis" and any(
-            e.get("entity") == "crisis_zekerheid" and e.get("value") in {"twijfel", "informatie"}
+            e.get("entity") == "crisis_zekerheid"
+            and e.get("value") in {"twijfel", "na_vraag", "informatie"}
             for e in message.entities or []
         )
         if doubt:

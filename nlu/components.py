@@ -59,16 +59,19 @@ class KnowledgeEntityMatcher(StatelessComponent):
 
 
 def zekerheid(signal: CrisisSignal) -> str:
-    """``zeker``, ``twijfel`` (check with the person) or ``informatie`` (the lines, as information)."""
+    """``zeker``, ``twijfel`` (check with the person), ``na_vraag`` (a faint doubt in a money
+    question: its answer first, then the check) or ``informatie`` (the lines, as information)."""
     if signal.informatie:
         return "informatie"
-    return "zeker" if signal.zeker else "twijfel"
+    if signal.zeker:
+        return "zeker"
+    return "na_vraag" if signal.na_vraag else "twijfel"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisDetector(StatelessComponent):
     """Marks crisis messages with ``crisis_categorie`` (the leading category),
-    ``crisis_zekerheid`` (``zeker``, ``twijfel`` or ``informatie``) and ``crisis_ook`` (other categories in the
+    ``crisis_zekerheid`` (see ``zekerheid``) and ``crisis_ook`` (other categories in the
     same message) entities. When sure, it also overrides the intent with ``crisis`` (confidence 1),
     keeping the classifier's ranking below it, so a money question can be kept for later. In doubt
     it leaves the intent alone: ``bot.crisis_policy`` then checks with the person, except in the

@@ -51,6 +51,11 @@ MAX_CHARS = 5000
 # A money question on which only the model speaks is checked, not answered as a sure crisis, below
 # this score (a doubt still gives the line, and answers the question right after the check).
 MONEY_QUESTION_SURE = 0.9
+#: A doubt of the model alone below this score, in a question about money, is checked after the
+#: answer instead of before it: the person asked something, and hears that first (the check and
+#: 113 follow in the same reply). On the spent blind sets (5,469 crisis / 18,033 ordinary
+#: messages) such doubts were 1 crisis message and 47 ordinary questions.
+CHECK_AFTER_ANSWER_BELOW = 0.3
 #: Danger now that only the model sees, in a message that says itself it is no emergency ("het is
 #: geen noodgeval, wie kan ik bellen" about a neighbour): checked (the check names 112, and the
 #: question is answered after it) below this score, not answered as sure danger with 112 first.
@@ -79,6 +84,7 @@ class CrisisSignal:
     ook: tuple[str, ...] = ()
     zeker: bool = True
     informatie: bool = False  # asked for someone else or for work: the lines, not a crisis answer
+    na_vraag: bool = False  # a faint doubt in a money question: answer first, then the check
 
 
 @lru_cache(maxsize=2)
@@ -309,5 +315,12 @@ def detect(text: str) -> CrisisSignal | None:
         # check names Veilig Thuis too. When the next kind is far less likely than a child in
         # danger (the neighbour's children alone all night), violence's check: not the 113
         # check that a suicide score of 0.03 would pick.
-        return _led_without(signal, ev, leave_out="kind_in_gevaar", when_unlikely="geweld")
+        signal = _led_without(signal, ev, leave_out="kind_in_gevaar", when_unlikely="geweld")
+    if (
+        not signal.zeker
+        and not ev.patterns
+        and ev.score < CHECK_AFTER_ANSWER_BELOW
+        and crisis_frame.is_money_question(text)
+    ):
+        signal = replace(signal, na_vraag=True)  # "is het eigen risico volgend jaar nog ...?"
     return signal

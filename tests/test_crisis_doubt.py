@@ -64,6 +64,27 @@ def test_a_doubt_checks_first_then_answers_the_question():
     assert slots["crisis_vraag"] is None  # answered, so nothing is kept for later
 
 
+def test_a_faint_doubt_in_a_money_question_answers_first_and_checks_after():
+    """``na_vraag``: the question asked comes first, the check and 113 follow in the same reply."""
+    messages, events = _run(
+        "wat is de vermogensgrens in de bijstand voor een alleenstaande?", "na_vraag"
+    )
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_vraag_antwoord"
+    assert "utter_crisis_twijfel_suicide" in names  # the check still comes, after the answer
+    assert names.index("utter_crisis_twijfel_suicide") > names.index("utter_vraag_antwoord")
+    assert names.count("utter_vraag_antwoord") == 1
+    assert {"event": "slot", "name": "crisis_twijfel", "value": True} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_a_faint_doubt_the_content_cannot_answer_checks_first():
+    messages, _ = _run("kan ik daar iets aan doen, wat kost dat eigenlijk allemaal?", "na_vraag")
+    names = [m.get("response") for m in messages]
+    assert names[0] == "utter_crisis_twijfel_suicide"
+
+
 def test_a_doubt_about_a_full_question_answers_what_it_would_have_answered_without_it():
     """A full question the content answers less than clearly (a score between ANSWER_WHEN_LOST
     and ANSWER) still gets its answer after the check: without the check it would have."""
