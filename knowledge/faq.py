@@ -111,6 +111,18 @@ def asks_for_helper(text: str) -> bool:
 #: sets: the top answer holds the expected fact 57.5% -> 69.0%; taking the larger of the two
 #: instead of the sum reached 62.5%).
 ENGLISH_WEIGHT = 2.0
+#: Sibling questions that score within ANSWER_TIE of the best are told apart by their answers:
+#: the one whose answer shares most words with the message (cosine times ANSWER_WEIGHT, added to
+#: its score) is put first, with the best score (its ways of asking were as close). The answer
+#: holds the words of the fact asked for ("bezwaar", "6 weken") that the ways may not. Only for
+#: a message of ANSWER_MIN_WORDS words or more: a short one ("bijstand werken?") names a subject,
+#: whose words every answer about it holds. Tuned on the 5,045 single-turn Dutch questions of the
+#: spent blind sets: the top answer holds the expected fact 56.6% -> 58.8%. Adding the answer's
+#: cosine to every score reached 61% there but lifted questions over the answer thresholds the
+#: conversation tests guard ("ik word bijna 18, wat verandert er" lost its checklist).
+ANSWER_TIE = 0.15
+ANSWER_WEIGHT = 1.0
+ANSWER_MIN_WORDS = 6
 
 _SENTENCE_RE = re.compile(r"(?<=[.?!\n])\s+|\s+(?=maar |want |en nu |nu )")
 
@@ -344,6 +356,10 @@ class QuestionIndex:
         if texts:
             self._wm = self._words.fit_transform(texts)
             self._cm = self._chars.fit_transform(texts)
+        self._answers = TfidfVectorizer(sublinear_tf=True, min_df=1)
+        if self.vragen:
+            self._am = self._answers.fit_transform([_prepare(v.antwoord) for v in self.vragen])
+        self._position = {v.sleutel: i for i, v in enumerate(self.vragen)}
         english = [f"{v.antwoord_en or ''} {v.vraag}" for v in self.vragen]
         self._en_words = TfidfVectorizer(
             ngram_range=(1, 2), sublinear_tf=True, stop_words="english"
@@ -486,7 +502,25 @@ class QuestionIndex:
                 score += 0.03
             hits.append(VraagHit(v, score, reasons))
         hits.sort(key=lambda h: -h.score)
+        if hits and len(text.split()) >= ANSWER_MIN_WORDS:
+            hits = self._by_answer(text, hits)
         return hits[:limit]
+
+    def _by_answer(self, text: str, hits: list[VraagHit]) -> list[VraagHit]:
+        """``hits`` (best first) with the sibling whose answer fits the message best first, among
+        those within ANSWER_TIE of the best score; it gets the best score."""
+        top = hits[0].score
+        close = [h for h in hits if h.score >= top - ANSWER_TIE]
+        if len(close) < 2:
+            return hits
+        fit = (self._am @ self._answers.transform([_prepare(text, self._vocab)]).T).toarray()[:, 0]
+        best = max(
+            close, key=lambda h: h.score + ANSWER_WEIGHT * fit[self._position[h.vraag.sleutel]]
+        )
+        if best is hits[0]:
+            return hits
+        moved = VraagHit(best.vraag, top, [*best.reasons, "antwoord past beter bij de vraag"])
+        return [moved, *(h for h in hits if h is not best)]
 
 
 _indexes: PerEngine[QuestionIndex] = PerEngine(QuestionIndex)

@@ -102,6 +102,42 @@ def test_a_new_question_is_found_after_a_load_without_retraining(content_copy, t
     assert hits[0].score >= ANSWER
 
 
+def test_the_answer_decides_between_two_questions_asked_the_same_way(content_copy, tmp_path):
+    """Two questions with the same ways of asking: the one whose answer holds the word the
+    message asks about ("termijn", "betalen") comes first (knowledge.faq.ANSWER_TIE)."""
+    path = content_copy / "regelingen" / "huurtoeslag.yaml"
+    ways = ["plantenbak regels huurtoeslag", "plantenbak op het balkon", "bloembak huurtoeslag"]
+    for key, answer in (
+        ("plantenbak_kosten", "Voor de plantenbak betaal je niets extra. Dit is een testantwoord."),
+        (
+            "plantenbak_termijn",
+            "Voor de plantenbak geldt een termijn van zes weken. Dit is een test.",
+        ),
+    ):
+        _append_question(
+            path,
+            {
+                **GOOD,
+                "id": key,
+                "vraag": "Wat zijn de regels voor een plantenbak?",
+                "varianten": ways,
+                "antwoord": answer,
+            },
+        )
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    loader.load([content_copy], engine=engine)
+    service = KnowledgeService(engine)
+    for message, expected in (
+        ("welke termijn geldt voor de plantenbak op het balkon", "huurtoeslag:plantenbak_termijn"),
+        ("moet ik voor de plantenbak op het balkon extra betalen", "huurtoeslag:plantenbak_kosten"),
+    ):
+        hits = service.ask(message, limit=2)
+        assert hits[0].vraag.sleutel == expected, [(h.vraag.sleutel, h.score) for h in hits]
+    # a short message names the subject only: no answer decides for it
+    short = service.ask("plantenbak termijn balkon", limit=2)
+    assert "antwoord past beter bij de vraag" not in short[0].reasons
+
+
 @pytest.mark.parametrize(
     "message,named,expected",
     [
