@@ -482,10 +482,30 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
         ("hij heeft al dagen niks binnengekregen en is duizelig", "geen_eten_vandaag"),
         ("ze valt bijna flauw want ze heeft al twee dagen niet gegeten", "geen_eten_vandaag"),
         ("de vader is psychotisch en de twee kinderen zijn alleen met hem", "kind_in_gevaar"),
+        # spent set af's misses and wrong doors (round 13): loose ends, gone before the
+        # eviction, euthanasia for money, ending everything, debts that end at death, a date,
+        # a broken rib, fainting and jerking limbs, no food since yesterday, cut off tomorrow,
+        # thrown out tonight, Papiamentu and Darija
+        ("just tying up my loose ends before i go", "suicide"),
+        ("hij zegt: voor de uitzetting ben ik al weg, niet naar een ander adres", "suicide"),
+        ("kan ik euthanasie krijgen vanwege mijn schulden", "suicide"),
+        ("some days i think about ending it all because of the debts", "suicide"),
+        ("vervalt mijn studieschuld als ik overlijd? ik denk erover na", "suicide"),
+        ("de cliënt zei dat hij al een datum heeft gekozen heeft", "suicide"),
+        ("de laatste keer had ik een gebroken neus van hem", "geweld"),
+        ("oma is verward en valt telkens weg", "gevaar_nu"),
+        ("de peuter schokt met zijn armen en benen en is gloeiend heet", "gevaar_nu"),
+        ("wij hebben sinds gisteren niets gegeten", "geen_eten_vandaag"),
+        ("de stroom wordt vanaf morgen afgesloten zegt de brief", "afsluiting_acuut"),
+        ("we zitten al 4 dagen zonder verwarming", "afsluiting_acuut"),
+        ("mijn moeder heeft me eruit gegooid vanavond", "dakloos_vannacht"),
+        ("ik zit nu in een portiek aan de overkant", "dakloos_vannacht"),
+        ("unda mi por drumi awe?", "dakloos_vannacht"),
+        ("ma 3ndi ma nakul had nhar", "geen_eten_vandaag"),
     ],
 )
 def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
-    """Kinds the spent blind sets z and ac missed or sent to the wrong door, in our own
+    """Kinds the spent blind sets z, ac and af missed or sent to the wrong door, in our own
     wording (not the blind sets')."""
     assert kind in pattern_hits_of(text)
 
@@ -529,6 +549,9 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
         "what is the easiest way to apply for huurtoeslag",
         "how high is the rent limit for huurtoeslag",
         "de ontruiming van de schuur is volgende maand",
+        "hoe zit het met euthanasie en de zorgverzekering, vraag voor mijn oma van 95",
+        "vanaf morgen gaat de nieuwe regeling in, wat betekent dat voor mij",
+        "ik zit in een portiekflat in west, hoe vraag ik huurtoeslag aan",
     ],
 )
 def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
