@@ -275,8 +275,8 @@ class ActionCrisis(Action):
         if not zeker and not again:
             # In doubt the check comes first (after the answer for ``na_vraag``), and a question
             # the content answers is answered right after it: most doubts are about someone who
-            # only asked something. A full
-            # question gets the answer it would have got without the check (ANSWER_WHEN_LOST).
+            # only asked something. A full question gets the answer it would have got without
+            # the check (ANSWER_WHEN_LOST).
             text = tracker.latest_message.get("text") or ""
             full = len(text.split()) >= FULL_QUESTION_WORDS
             threshold = ANSWER_WHEN_LOST if full else ANSWER

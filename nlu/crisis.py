@@ -261,7 +261,9 @@ def detect(text: str) -> CrisisSignal | None:
     is no crisis on the model's doubt alone, and checked when the model is sure. A question about
     money that only the model finds worrying is checked unless the model is very sure. A doubt of
     the model alone never leads with a child in danger: the next kind leads, or violence's check
-    (which names Veilig Thuis) when that next kind is far less likely than the child.
+    (which names Veilig Thuis) when that next kind is far less likely than the child. A faint
+    doubt of the model alone in a money question is marked ``na_vraag``: answered first, then
+    checked (CHECK_AFTER_ANSWER_BELOW).
     """
     if not text or not text.strip():
         return None
