@@ -24,6 +24,7 @@ from actions.fallback import LONG_STORY_WORDS, intent_labels
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, FULL_QUESTION_WORDS, answer_first
 from knowledge import yamlfile
 from knowledge.answers import service_block
+from nlu.crisis import NOT_SURE
 
 CRISIS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis.yml"
 LANGUAGES_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_talen.yml"
@@ -236,7 +237,7 @@ class ActionCrisis(Action):
         zekerheid = next(tracker.get_latest_entity_values("crisis_zekerheid"), "zeker")
         if zekerheid == "informatie" and not again:
             return answer_as_information(dispatcher, categorie, where)
-        zeker = zekerheid not in {"twijfel", "na_vraag", "informatie"}
+        zeker = zekerheid not in NOT_SURE
         response = "opnieuw" if again else ("response" if zeker else "twijfel")
         # A faint doubt in a money question: the answer it asked for first, when the content has
         # one; the check and its number follow in the same reply.

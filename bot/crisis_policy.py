@@ -18,6 +18,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policy_base import RuleInCodePolicy
+from nlu.crisis import NOT_SURE
 
 CRISIS = "action_crisis"
 VERVOLG = "action_crisis_vervolg"
@@ -61,8 +62,7 @@ class CrisisModePolicy(RuleInCodePolicy):
         intent = (message.intent or {}).get("name")
         latest = tracker.latest_action_name
         doubt = intent != "crisis" and any(
-            e.get("entity") == "crisis_zekerheid"
-            and e.get("value") in {"twijfel", "na_vraag", "informatie"}
+            e.get("entity") == "crisis_zekerheid" and e.get("value") in NOT_SURE
             for e in message.entities or []
         )
         if doubt:

@@ -56,6 +56,10 @@ MONEY_QUESTION_SURE = 0.9
 #: 113 follow in the same reply). On the spent blind sets (5,469 crisis / 18,033 ordinary
 #: messages) such doubts were 1 crisis message and 47 ordinary questions.
 CHECK_AFTER_ANSWER_BELOW = 0.3
+#: The ``crisis_zekerheid`` values (``nlu.components.zekerheid``) that are not a sure crisis: the
+#: person is checked with, or given the lines as information. One set for the policy and the
+#: action, so a new value cannot reach one and not the other.
+NOT_SURE = frozenset({"twijfel", "na_vraag", "informatie"})
 #: Danger now that only the model sees, in a message that says itself it is no emergency ("het is
 #: geen noodgeval, wie kan ik bellen" about a neighbour): checked (the check names 112, and the
 #: question is answered after it) below this score, not answered as sure danger with 112 first.
