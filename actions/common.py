@@ -8,12 +8,14 @@ from rasa_sdk import Tracker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions.taal import writes_english
+from knowledge.answers import service_block
 from knowledge.faq import is_follow_up, topic_words
 from knowledge.models import Gemeente
 from knowledge.register import speaks_staff
 from knowledge.service import DEFAULT_GEMEENTE, KnowledgeService, default_service
 from knowledge.text import normalize_text
-from knowledge.views import RegelingView
+from knowledge.views import RegelingView, ServiceView
 from nlu.entities import default_matcher
 
 
@@ -26,6 +28,19 @@ def gemeente(tracker: Tracker) -> str:
     """The resident's gemeente: the one this message names ("ik woon in utrecht, waar is het
     buurtteam?" is answered for Utrecht), else the one remembered, else Amsterdam."""
     return place_named(last_text(tracker)) or tracker.get_slot("gemeente") or DEFAULT_GEMEENTE
+
+
+def stadsdeel(tracker: Tracker) -> str | None:
+    """The resident's stadsdeel: the one this message names ("waar zit het buurtteam in de
+    bijlmer?"), else the one remembered; None when neither is known."""
+    return find_place(last_text(tracker))[1] or tracker.get_slot("stadsdeel")
+
+
+def places_text(tracker: Tracker, services: list[ServiceView], max_channels: int = 2) -> str:
+    """The blocks for places to turn to, each with its address in the resident's stadsdeel where
+    a source shows one, in the resident's language."""
+    sd, english = stadsdeel(tracker), writes_english(tracker)
+    return "\n".join(service_block(s, max_channels, sd, english) for s in services)
 
 
 # "ik woon in utrecht", "wij wonen in de gemeente zaanstad", "i live in rotterdam": a place the

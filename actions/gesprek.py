@@ -281,6 +281,7 @@ _ASKS = re.compile(
 
 def say_local_help(
     dispatcher: CollectingDispatcher,
+    tracker: Tracker,
     text: str,
     where: str | None,
     stadsdeel: str | None,
@@ -305,7 +306,10 @@ def say_local_help(
         dispatcher.utter_message(
             response="utter_zoek_hulp",
             waar=waar,
-            plekken="\n".join(service_block(s) for s in services),
+            plekken="\n".join(
+                service_block(s, stadsdeel=stadsdeel, english=writes_english(tracker))
+                for s in services
+            ),
         )
     else:
         dispatcher.utter_message(response="utter_zoek_hulp_niets")
@@ -340,7 +344,13 @@ class ActionSetGemeente(Action):
                 # for what the message before it was about.
                 before = message_before(tracker) or ""
                 say_local_help(
-                    dispatcher, f"{before} {text}".strip(), gem, sd, naam, front_door_first=True
+                    dispatcher,
+                    tracker,
+                    f"{before} {text}".strip(),
+                    gem,
+                    sd,
+                    naam,
+                    front_door_first=True,
                 )
             return [SlotSet("gemeente", gem), SlotSet("stadsdeel", sd)]
         dispatcher.utter_message(response="utter_gemeente_onbekend")
@@ -376,7 +386,7 @@ class ActionZoekHulp(Action):
             # "ik woon in utrecht, waar is het buurtteam": not Amsterdam's buurtteam. Say what we
             # know (national help) and who finds help there.
             dispatcher.utter_message(response="utter_elders_hulp", plaats=where.title())
-        say_local_help(dispatcher, text, where, stadsdeel, naam)
+        say_local_help(dispatcher, tracker, text, where, stadsdeel, naam)
         return (
             [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)]
             if gem or elsewhere

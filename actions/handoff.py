@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import gemeente, kb
+from actions.common import gemeente, kb, places_text
 from actions.crisis import crisis_no_handoff, offer_kept_question
 from actions.office_hours import hours, when_text
 from actions.taal import writes_english
@@ -206,7 +206,7 @@ class ActionHandoffSubmit(Action):
             places = kb().help_for("schulden", gemeente(tracker), limit=2)
             if places:
                 dispatcher.utter_message(
-                    response="utter_vraag_mens", plekken="\n".join(service_block(p) for p in places)
+                    response="utter_vraag_mens", plekken=places_text(tracker, places)
                 )
             return reset
         # Masked again here: the slots were masked when they were filled, but a case is read by

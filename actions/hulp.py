@@ -7,9 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb
+from actions.common import gemeente, kb, places_text
 from actions.kennis import ANSWER_SITUATION, answer_first, not_the_gemeente
-from knowledge.answers import service_block
 
 
 class ActionGeldzorgen(Action):
@@ -33,7 +32,7 @@ class ActionGeldzorgen(Action):
         if places:
             dispatcher.utter_message(
                 response="utter_geldzorgen_plekken",
-                plekken="\n".join(service_block(p) for p in places),
+                plekken=places_text(tracker, places),
             )
         dispatcher.utter_message(response="utter_geldzorgen_vraag")
         return []

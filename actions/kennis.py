@@ -18,12 +18,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import find_place, gemeente, kb, last_text, staff_view
+from actions.common import (
+    find_place,
+    gemeente,
+    kb,
+    last_text,
+    places_text,
+    stadsdeel,
+    staff_view,
+)
 from actions.eenvoudig import short, simple_mode
 from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge import glossary
-from knowledge.answers import ONLY_DUTCH, datum, service_block
+from knowledge.answers import ONLY_DUTCH, datum, places_line
 from knowledge.faq import VraagHit, is_follow_up, split_questions, topic_words
 from knowledge.text import normalize_text
 from nlu.entities import default_matcher
@@ -257,6 +265,17 @@ def _answer_in_language(hit: VraagHit, english: bool) -> tuple[str, str]:
     return "utter_vraag_antwoord", with_topic(q.antwoord, q.record_naam)
 
 
+def _with_nearby_address(antwoord: str, org_id: str, tracker: Tracker, english: bool) -> str:
+    """An organisation's answer with its address in the resident's stadsdeel, where a source
+    shows one and the answer does not name it yet ("waar zit het buurtteam in de bijlmer?")."""
+    sd = stadsdeel(tracker)
+    for service in kb().organisation_services(org_id):
+        near = places_line(service, sd, english)
+        if near and not any(loc.adres and loc.adres in antwoord for loc in service.places_in(sd)):
+            return f"{antwoord} {near}"
+    return antwoord
+
+
 def say_answer(
     dispatcher: CollectingDispatcher,
     hit: VraagHit,
@@ -269,6 +288,8 @@ def say_answer(
     english = tracker is not None and writes_english(tracker)
     response, antwoord = _answer_in_language(hit, english)
     choices = _buttons(hit, english) if buttons else []
+    if tracker is not None and v.record_kind == "organisatie":
+        antwoord = _with_nearby_address(antwoord, v.record_id, tracker, english)
     if tracker is not None and simple_mode(tracker):
         # Someone who reads with difficulty: the answer's first sentences and a person who calls.
         antwoord = short(antwoord)
@@ -436,10 +457,12 @@ def _first_sentences(text: str, limit: int = 260) -> str:
 
 
 def say_organisation(
-    dispatcher: CollectingDispatcher, services: list, english: bool = False
+    dispatcher: CollectingDispatcher, services: list, tracker: Tracker
 ) -> list[dict[str, Any]]:
     """An organisation's card: what it does and how to reach it, from the social map (what it
-    does in English for someone who writes English, where the social map has it)."""
+    does in English for someone who writes English, where the social map has it; its address in
+    the resident's stadsdeel where a source shows one)."""
+    english = writes_english(tracker)
     first = services[0]
     about = first.beschrijving_en if english and first.beschrijving_en else first.beschrijving
     if english and not first.beschrijving_en:
@@ -448,7 +471,7 @@ def say_organisation(
         response="utter_organisatie",
         organisatie=first.organisatie,
         beschrijving=_first_sentences(about),
-        plekken="\n".join(service_block(s) for s in services[:2]),
+        plekken=places_text(tracker, services[:2]),
     )
     return []
 
@@ -468,7 +491,7 @@ def answer_organisation(
     """'wat doet single supermom', 'tel nr fbna': the named organisation, what it does and how to
     reach it, from the social map. None when the message names no organisation."""
     services = _public_services(sorted(named_records(tracker)["organisatie"]))
-    return say_organisation(dispatcher, services, writes_english(tracker)) if services else None
+    return say_organisation(dispatcher, services, tracker) if services else None
 
 
 # "wat is het nummer", "hoe laat zijn ze open", "waar zitten ze": how to reach someone.
@@ -506,7 +529,7 @@ def answer_contact(
         reg = kb().regeling(focus)
         org_id = reg.uitvoerder_organisatie if reg else focus
     services = _public_services([org_id]) if org_id else []
-    return say_organisation(dispatcher, services, writes_english(tracker)) if services else None
+    return say_organisation(dispatcher, services, tracker) if services else None
 
 
 def answer_from_content(

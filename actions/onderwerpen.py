@@ -12,11 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb
+from actions.common import gemeente, kb, places_text
 from actions.kennis import ANSWER_SITUATION, answer_first, named_records
 from actions.taal import writes_english
 from knowledge import yamlfile
-from knowledge.answers import resident_fields, service_block
+from knowledge.answers import resident_fields
 
 MAP_FILE = Path(__file__).resolve().parent.parent / "bot" / "onderwerpen.yml"
 
@@ -82,6 +82,6 @@ class ActionOnderwerp(Action):
         if places:
             dispatcher.utter_message(
                 response="utter_onderwerp_plekken",
-                plekken="\n".join(service_block(p) for p in places),
+                plekken=places_text(tracker, places),
             )
         return events

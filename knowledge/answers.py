@@ -98,10 +98,29 @@ def channel_line(service: ServiceView, max_channels: int = 2) -> str:
     return text
 
 
-def service_block(service: ServiceView, max_channels: int = 2) -> str:
-    """A short B1 block for one place to turn to."""
+#: Before the addresses of a service in the person's stadsdeel (Dutch, English answer).
+_ADDRESS = ("Adres bij jou in de buurt", "Address near you")
+
+
+def places_line(service: ServiceView, stadsdeel: str | None, english: bool = False) -> str:
+    """'Adres bij jou in de buurt: Buurtteam Bijlmer-Oost, Karspeldreef 1009.' for the places a
+    source shows in the person's stadsdeel; empty when there are none (or no stadsdeel is known)."""
+    places = [loc.line() for loc in service.places_in(stadsdeel)]
+    return f"{_ADDRESS[english]}: {'; '.join(places)}." if places else ""
+
+
+def service_block(
+    service: ServiceView,
+    max_channels: int = 2,
+    stadsdeel: str | None = None,
+    english: bool = False,
+) -> str:
+    """A short B1 block for one place to turn to; with the person's stadsdeel, the service's
+    addresses there (a source-shown address beats "langsgaan bij een buurtteam bij jou in de buurt")."""
     how = channel_line(service, max_channels)
     line = f"• {service.organisatie}: {how.rstrip('.')}." if how else f"• {service.organisatie}."
+    if near := places_line(service, stadsdeel, english):
+        line += f" {near}"
     if service.openingstijden:
         line += f" Open: {service.openingstijden.rstrip('.')}."
     return line

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 from knowledge import faq, misses, search
 from knowledge.db import get_engine
 from knowledge.models import Gemeente, Organization, Regeling, Service
-from knowledge.views import Amount, Channel, Condition, LegalBasis, RegelingView, ServiceView
+from knowledge.views import (
+    Amount,
+    Channel,
+    Condition,
+    LegalBasis,
+    Location,
+    RegelingView,
+    ServiceView,
+)
 
 DEFAULT_GEMEENTE = "amsterdam"
 # A regulation hit must match at least this well before we say "you mean X".
@@ -93,7 +101,7 @@ def _service_view(svc: Service) -> ServiceView:
         openingstijden=svc.openingstijden,
         kanalen=[Channel(c.soort, c.waarde, c.toelichting) for c in svc.contacts],
         locaties=[
-            ", ".join(x for x in (loc.naam, loc.adres, loc.plaats) if x) for loc in svc.locations
+            Location(loc.naam, loc.adres, loc.plaats, loc.stadsdeel) for loc in svc.locations
         ],
         alleen_via_professional=org.alleen_via_professional,
         eerste_lijn=svc.eerste_lijn,

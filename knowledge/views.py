@@ -80,6 +80,20 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A place where a service can be visited, with the stadsdeel it lies in (when known)."""
+
+    naam: str
+    adres: str | None
+    plaats: str | None
+    stadsdeel: str | None
+
+    def line(self) -> str:
+        """'Buurtteam Bijlmer-Oost, Karspeldreef 1009' (the place's name and address)."""
+        return ", ".join(x for x in (self.naam, self.adres) if x)
+
+
+@dataclass(frozen=True)
 class ServiceView:
     id: str
     naam: str
@@ -96,13 +110,17 @@ class ServiceView:
     kosten: str | None
     openingstijden: str | None
     kanalen: list[Channel]
-    locaties: list[str]
+    locaties: list[Location]
     alleen_via_professional: bool
     eerste_lijn: bool
     let_op: str | None
     bron_url: str
     laatst_gecontroleerd: dt.date
     beschrijving_en: str | None = None  # English (issue #21); None: not translated yet
+
+    def places_in(self, stadsdeel: str | None) -> list[Location]:
+        """The service's places in this stadsdeel (none when the stadsdeel is unknown)."""
+        return [loc for loc in self.locaties if stadsdeel and loc.stadsdeel == stadsdeel]
 
     @property
     def phone(self) -> str | None:

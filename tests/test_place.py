@@ -43,3 +43,24 @@ def test_an_amsterdam_organisation_is_offered_in_amsterdam_and_the_console_not_e
     assert "buurtteam_amsterdam" in records("amsterdam")
     assert "buurtteam_amsterdam" in records(None)  # the staff console, no gemeente chosen
     assert "buurtteam_amsterdam" not in records("utrecht")
+
+
+def test_a_service_block_names_the_address_in_the_residents_stadsdeel_only():
+    """#17 buurtteams per stadsdeel: the address a source shows for the resident's stadsdeel goes
+    in the block; another stadsdeel or none known gives no address (never a far-away one)."""
+    from knowledge.answers import service_block
+    from knowledge.service import default_service
+
+    kb = default_service()
+    svc = next(
+        s
+        for s in kb.organisation_services("buurtteam_amsterdam")
+        if s.id == "buurtteam_amsterdam_geldzaken"
+    )
+    assert "Karspeldreef 1009" in service_block(svc, stadsdeel="zuidoost")
+    assert "Address near you" in service_block(svc, stadsdeel="zuidoost", english=True)
+    oost = service_block(svc, stadsdeel="oost")
+    assert "Wijttenbachstraat 34" in oost and "Karspeldreef" not in oost
+    for elsewhere in ("noord", None):
+        block = service_block(svc, stadsdeel=elsewhere)
+        assert "Karspeldreef" not in block and "Wijttenbachstraat" not in block
