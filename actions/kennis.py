@@ -32,7 +32,7 @@ from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge import glossary
 from knowledge.answers import ONLY_DUTCH, datum, places_line
-from knowledge.faq import VraagHit, is_follow_up, split_questions, topic_words
+from knowledge.faq import CONTEXT, VraagHit, is_follow_up, split_questions, topic_words
 from knowledge.text import normalize_text
 from nlu.entities import default_matcher
 
@@ -52,6 +52,39 @@ FULL_QUESTION_WORDS = 6
 SUGGEST = 0.30
 
 
+#: A regulation named right after one of these says what someone lives on ("ik heb bijstand",
+#: "wij zitten al 3 jaar in de bijstand", "ik krijg een wia uitkering"), not what they ask about.
+_SITUATION = re.compile(
+    r"\b(?:ik|wij|we|hij|zij|ze|mijn (?:man|vrouw|partner|moeder|vader))"
+    r" (?:heb|hebben|heeft|krijg|krijgen|krijgt|ontvang|ontvangen|ontvangt|zit|zitten|leef|leven)"
+    r"(?: (?:al|nu|sinds|ook|gewoon|lang|een|paar|jaar|jaren|maand|maanden|week|weken|tijdje"
+    r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)){0,4}"
+    r"(?: (?:in de|van de|van|een|de|op))? ?$"
+)
+
+#: What someone can live on or be in: a benefit, an allowance, a debt scheme. A debt or an
+#: arrear named after "ik heb een" is what the message is about, so it is not in this list.
+LIVING_ON = frozenset(
+    {
+        "aio_aanvulling",
+        "anw",
+        "aow",
+        "bbz_zelfstandigen",
+        "bijstand",
+        "bijstand_amsterdam",
+        "bijstand_jongeren",
+        "huurtoeslag",
+        "kinderbijslag",
+        "kindgebonden_budget",
+        "studiefinanciering",
+        "wajong",
+        "wsnp",
+        "ww_uitkering",
+        "zorgtoeslag",
+    }
+)
+
+
 def named_records(tracker: Tracker) -> dict[str, set[str]]:
     """Regulations and organisations the latest message names (the NLU's knowledge entities).
 
@@ -60,7 +93,7 @@ def named_records(tracker: Tracker) -> dict[str, set[str]]:
     glossary knows name records too: "zt vermogensgrens" names zorgtoeslag, "rent allowance"
     huurtoeslag (on the spent blind sets +0.4 point, staff and English questions most).
     """
-    named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
+    named: dict[str, set[str]] = {"regeling": set(), "organisatie": set(), CONTEXT: set()}
     text = tracker.latest_message.get("text") or ""
     for ent in tracker.latest_message.get("entities") or []:
         kind = ent.get("entity")
@@ -68,6 +101,14 @@ def named_records(tracker: Tracker) -> dict[str, set[str]]:
             continue
         span = text[ent.get("start", 0) : ent.get("end", 0)]
         if kind == "organisatie" and span and find_place(span)[0]:
+            continue
+        if (
+            kind == "regeling"
+            and ent["value"] in LIVING_ON
+            and _SITUATION.search(normalize_text(text[: ent.get("start", 0)]))
+        ):
+            # "ik heb bijstand. mijn koelkast is kapot": the person's situation, not the topic.
+            named[CONTEXT].add(ent["value"])
             continue
         named[kind].add(ent["value"])
     if extra := glossary.added_words(text):

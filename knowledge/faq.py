@@ -49,6 +49,10 @@ NAMED_BONUS = 0.2
 ASPECT_BONUS = 0.1
 ASPECT_PENALTY = 0.1
 OTHER_PENALTY = 0.3
+#: The kind of ``named`` that holds what the person lives on ("ik heb bijstand"): its questions
+#: get a smaller lift, and other records no drop, for what they ask may be about anything else.
+CONTEXT = "situatie"
+CONTEXT_BONUS = 0.1
 #: Lift for questions of the regulation in focus (a follow-up like "en mag ik dan sparen?").
 FOCUS_BONUS = 0.1
 #: Staff-only questions are answered to residents only when clearly closer than the rest.
@@ -454,7 +458,10 @@ class QuestionIndex:
         text = glossary.expand(text)  # English, staff shorthand: the content's own words added
         sims = self.similarity(text, english=english)
         asked = topic_words(text)
-        named_ids = {family(rid, gemeente) for ids in named.values() for rid in ids}
+        named_ids = {
+            family(rid, gemeente) for kind, ids in named.items() if kind != CONTEXT for rid in ids
+        }
+        context_ids = {family(rid, gemeente) for rid in named.get(CONTEXT, ())}
         this_year = dt.date.today().year
         years = years_named(text)
         helper = asks_for_helper(text)
@@ -480,6 +487,9 @@ class QuestionIndex:
             if v.record_id in named_ids or family(v.record_id, gemeente) in named_ids:
                 score += NAMED_BONUS
                 reasons.append(f"genoemd: {v.record_naam}")
+            elif family(v.record_id, gemeente) in context_ids:
+                score += CONTEXT_BONUS
+                reasons.append(f"situatie: {v.record_naam}")
             elif named_ids:
                 score -= OTHER_PENALTY
                 reasons.append("iets anders genoemd")

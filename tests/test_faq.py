@@ -304,3 +304,60 @@ def test_a_question_for_someone_who_helps_gets_an_organisation(kb):
         (h.vraag.sleutel, round(h.score, 2), h.reasons) for h in hits
     ]
     assert "vraagt wie helpt" in hits[0].reasons
+
+
+def _named(text: str) -> dict[str, set[str]]:
+    """The named records as the actions read them, from the real entity matcher's spans."""
+    from rasa_sdk import Tracker
+
+    from actions.kennis import named_records
+    from nlu.entities import default_matcher
+
+    entities = [
+        {"entity": m.entity, "value": m.value, "start": m.start, "end": m.end}
+        for m in default_matcher().find(text)
+    ]
+    latest = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": entities}
+    return named_records(
+        Tracker.from_dict({"sender_id": "u", "latest_message": latest, "events": []})
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # What someone lives on is their situation; the question is about the washing machine.
+        (
+            "wij zitten al twee jaar in de bijstand. de wasmachine is stuk en we kunnen geen "
+            "nieuwe betalen, wat nu?",
+            "bijzondere_bijstand:",
+        ),
+        (
+            "ik krijg aow maar mijn man is pas 63 en heeft geen inkomen, is er een aanvulling?",
+            "aio_",
+        ),
+    ],
+)
+def test_what_someone_lives_on_is_context_not_the_topic(kb, message, expected):
+    from knowledge.faq import CONTEXT
+
+    named = _named(message)
+    assert named[CONTEXT] and not named["regeling"], named
+    hits = kb.ask(message, named=named, gemeente="amsterdam")
+    assert hits[0].vraag.sleutel.startswith(expected), [
+        (h.vraag.sleutel, round(h.score, 2), h.reasons) for h in hits
+    ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "mag ik mijn auto houden in de bijstand",  # asks about the bijstand itself
+        "ik heb een schuld bij de tandarts van 800 euro",  # a debt is the topic, not a situation
+    ],
+)
+def test_a_regulation_asked_about_stays_named(message):
+    from knowledge.faq import CONTEXT
+
+    named = _named(message)
+    assert named["regeling"] and not named[CONTEXT], named
