@@ -209,7 +209,13 @@ def _signal(ev: _Evidence) -> CrisisSignal | None:
         # the model's danger score is below DANGER_YIELDS_BELOW, the night shelter or the
         # eviction help leads and 112 follows in the line after it.
         # (Not no food: hunger with confusion or shaking is a medical emergency.)
-        practical = [c for c in found if c in patterns and c in PRACTICAL - {"geen_eten_vandaag"}]
+        # Suicidal words its own pattern names ("hij zegt dat hij zijn tijd wel heeft gehad en
+        # eet niet meer") lead the same way: 113 first, 112 in the line after it.
+        practical = [
+            c
+            for c in found
+            if c in patterns and c in (PRACTICAL - {"geen_eten_vandaag"}) | {"suicide"}
+        ]
         if practical and ev.scores.get("gevaar_nu", 0.0) < DANGER_YIELDS_BELOW:
             lead = practical[0]
             found = _first(lead, found)

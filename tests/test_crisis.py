@@ -502,6 +502,13 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
         ("ik zit nu in een portiek aan de overkant", "dakloos_vannacht"),
         ("unda mi por drumi awe?", "dakloos_vannacht"),
         ("ma 3ndi ma nakul had nhar", "geen_eten_vandaag"),
+        # round 14, own wording: searches about how to die, an older person's "my time is done",
+        # letters to the children
+        ("mijn zoon heeft op zijn laptop opgezocht hoe je pijnloos doodgaat", "suicide"),
+        ("she googled ways to die after the letter from the tax office", "suicide"),
+        ("opa zegt de laatste tijd dat hij zijn tijd wel heeft gehad", "suicide"),
+        ("ik heb mijn tijd wel gehad, laat mij maar", "suicide"),
+        ("my client has written goodbye letters to his children", "suicide"),
     ],
 )
 def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
@@ -530,6 +537,8 @@ def test_a_question_about_the_bailiff_or_a_yearly_statement_is_no_emergency(text
         ("uitzetting_acuut", 0.6, "uitzetting_acuut"),
         ("dakloos_vannacht", 0.8, "gevaar_nu"),  # the model is sure of danger: 112 first
         ("geen_eten_vandaag", 0.6, "gevaar_nu"),  # hunger with confusion is a medical emergency
+        ("suicide", 0.6, "suicide"),  # "zijn tijd wel gehad en eet niet meer": 113 first
+        ("suicide", 0.8, "gevaar_nu"),
     ],
 )
 def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern, danger, lead):
@@ -552,6 +561,8 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
         "hoe zit het met euthanasie en de zorgverzekering, vraag voor mijn oma van 95",
         "vanaf morgen gaat de nieuwe regeling in, wat betekent dat voor mij",
         "ik zit in een portiekflat in west, hoe vraag ik huurtoeslag aan",
+        "ik heb mijn tijd bij dit bedrijf wel gehad, hoeveel ww krijg ik",
+        "ik heb op internet gezocht hoe je huurtoeslag aanvraagt",
     ],
 )
 def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
