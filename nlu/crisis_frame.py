@@ -39,6 +39,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "binnenkort",
             "idioom",
             "ernst",
+            "privacy",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -83,6 +84,11 @@ def is_denial(text: str) -> bool:
 def is_information(text: str) -> bool:
     """Asks where to send someone, or asks as a professional or volunteer."""
     return has("informatie", text)
+
+
+def is_privacy_request(text: str) -> bool:
+    """Asks to delete the conversation or what is kept of it, or who reads it."""
+    return has("privacy", text)
 
 
 def _asks(text: str) -> bool:

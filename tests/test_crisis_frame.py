@@ -440,3 +440,34 @@ def test_a_threat_a_wish_to_die_or_a_joke_taken_back_still_gets_the_crisis_line(
 def test_violence_long_over_told_with_todays_safety_is_past(text):
     assert crisis_frame.is_past_and_over(text)
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please delete everything I wrote here",
+        "who else gets to read the things i type to you",
+        "verwijder alles wat ik heb geschreven",
+        "yok edin her şeyi",
+        "امسحوا كل ما كتبته",
+        "7yydo kolchi li ktbt",
+    ],
+)
+def test_a_request_to_delete_the_conversation_is_no_crisis(text):
+    """The model read "alles / everything / kolchi" in a delete request as a farewell and asked
+    about suicide (spent set ah: Turkish, Arabic and Darija; English in our own wording)."""
+    assert crisis_frame.is_privacy_request(text)
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "verwijder alles wat ik heb geschreven, morgen ben ik er toch niet meer",
+        "delete everything i wrote, i wont need it where im going",
+        "ik wil dood, verwijder alles wat ik schreef",
+    ],
+)
+def test_a_farewell_inside_a_delete_request_is_still_caught(text):
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "suicide" and signal.zeker
