@@ -17,6 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu import crisis_frame
 from nlu.crisis import CrisisSignal, detect
 from nlu.entities import extract
 
@@ -55,6 +56,42 @@ class KnowledgeEntityMatcher(StatelessComponent):
                 continue
             entities = [*message.get(ENTITIES, []), *extract(text[:2000])]
             message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+#: Longer messages are stories; a request about the conversation itself is short.
+PRIVACY_REQUEST_WORDS = 25
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PrivacyRequestRouter(StatelessComponent):
+    """A short request to delete the conversation, or about who reads it, that the classifier
+    could not place (``nlu_fallback``: mostly Polish, Turkish, Arabic, Darija, Papiamentu) goes to
+    ``verwijder_gesprek`` or ``privacy_vraag``. Word lists in ``bot/crisis_kader.yml`` (the crisis
+    net reads them too); the classifier learned the language, not the request, from examples
+    in other languages. Deleting is always confirmed first, so a wrong route costs one tap."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent != "nlu_fallback" or _PAYLOAD.match(text):
+                continue
+            if len(text.split()) > PRIVACY_REQUEST_WORDS:
+                continue
+            if crisis_frame.is_delete_request(text):
+                name = "verwijder_gesprek"
+            elif crisis_frame.is_privacy_request(text):
+                name = "privacy_vraag"
+            else:
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+            message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{"name": name, "confidence": 1.0}, *ranking],
+                add_to_output=True,
+            )
         return messages
 
 

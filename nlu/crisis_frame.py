@@ -40,6 +40,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "idioom",
             "ernst",
             "privacy",
+            "wissen",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
@@ -86,9 +87,14 @@ def is_information(text: str) -> bool:
     return has("informatie", text)
 
 
+def is_delete_request(text: str) -> bool:
+    """Asks to delete the conversation or what was written, in any of the languages we know."""
+    return has("wissen", text)
+
+
 def is_privacy_request(text: str) -> bool:
     """Asks to delete the conversation or what is kept of it, or who reads it."""
-    return has("privacy", text)
+    return is_delete_request(text) or has("privacy", text)
 
 
 def _asks(text: str) -> bool:
