@@ -53,7 +53,7 @@ SUGGEST = 0.30
 
 
 #: A regulation named right after one of these says what someone lives on ("ik heb bijstand",
-#: "wij zitten al 3 jaar in de bijstand", "ik krijg een wia uitkering"), not what they ask about.
+#: "wij zitten al 3 jaar in de bijstand", "ik krijg aow"), not what they ask about.
 _SITUATION = re.compile(
     r"\b(?:ik|wij|we|hij|zij|ze|mijn (?:man|vrouw|partner|moeder|vader))"
     r" (?:heb|hebben|heeft|krijg|krijgen|krijgt|ontvang|ontvangen|ontvangt|zit|zitten|leef|leven)"
