@@ -509,6 +509,23 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
         ("opa zegt de laatste tijd dat hij zijn tijd wel heeft gehad", "suicide"),
         ("ik heb mijn tijd wel gehad, laat mij maar", "suicide"),
         ("my client has written goodbye letters to his children", "suicide"),
+        # round 14, after the after run (spent set ai), own wording
+        ("ik ben elke dag teleurgesteld als ik wakker word", "suicide"),
+        ("mijn broer heeft een lijst gemaakt van wie wat krijgt", "suicide"),
+        ("ik steek met opzet door rood tegenwoordig", "suicide"),
+        ("hoeveel oxazepam is dodelijk", "suicide"),
+        ("is er iemand voor mensen die niet meer willen leven", "suicide"),
+        ("ik denk erover met de auto tegen een muur te rijden", "suicide"),
+        ("sinds mijn poging gaat het weer bergafwaarts", "suicide"),
+        ("mijn ex is steeds ingelogd op mijn digid", "geweld"),
+        ("hij stompte me in mijn gezicht", "geweld"),
+        ("de ontruimingsdatum is vrijdag", "uitzetting_acuut"),
+        ("de deurwaarder komt morgen de meubels ophalen", "uitzetting_acuut"),
+        ("ما عدت أرى معنى للحياة", "suicide"),
+        ("mi no kier biba mas", "suicide"),
+        ("hij slaat mij elke week, يضربني", "geweld"),
+        ("tayderb drari dyalo", "kind_in_gevaar"),
+        ("odcięli nam prąd dzisiaj", "afsluiting_acuut"),
     ],
 )
 def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):
@@ -563,6 +580,11 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
         "ik zit in een portiekflat in west, hoe vraag ik huurtoeslag aan",
         "ik heb mijn tijd bij dit bedrijf wel gehad, hoeveel ww krijg ik",
         "ik heb op internet gezocht hoe je huurtoeslag aanvraagt",
+        "ik hoop dat er een bus komt, anders ben ik te laat bij de gemeente",
+        "hoeveel mensen zijn dodelijk verongelukt op de a10",
+        "wanneer is de ontruimingsdatum meestal na een vonnis",
+        "ik heb een lijst gemaakt van mijn schulden",
+        "de woning moet netjes achterblijven bij de verhuizing",
     ],
 )
 def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
