@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu import crisis_frame
-from nlu.crisis import CrisisSignal, detect
+from nlu.crisis import PRIVACY_REQUEST_WORDS, CrisisSignal, detect
 from nlu.entities import extract
 
 # A button payload ("/vraag_mens", '/regeling_uitleg{"regeling": "huurtoeslag"}'), not typed words.
@@ -57,10 +57,6 @@ class KnowledgeEntityMatcher(StatelessComponent):
             entities = [*message.get(ENTITIES, []), *extract(text[:2000])]
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
-
-
-#: Longer messages are stories; a request about the conversation itself is short.
-PRIVACY_REQUEST_WORDS = 25
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -54,6 +54,8 @@ MONEY_QUESTION_SURE = 0.9
 #: A request to delete the conversation, or about what is kept of it, that only the model finds
 #: worrying: no crisis below this score (the model reads "alles wissen" as a farewell).
 PRIVACY_SURE = 0.7
+#: Only a short message is such a request; in a longer one the request may stand next to a story.
+PRIVACY_REQUEST_WORDS = 25
 #: A doubt of the model alone below this score, in a question about money, is checked after the
 #: answer instead of before it: the person asked something, and hears that first (the check and
 #: 113 follow in the same reply). On the spent blind sets (5,469 crisis / 18,033 ordinary
@@ -312,7 +314,12 @@ def detect(text: str) -> CrisisSignal | None:
         return None if ev.score < DOUBT or waved_away else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
         return None  # only the model, on words said of a car, of fear or of work
-    if crisis_frame.is_privacy_request(text) and not ev.patterns and ev.score < PRIVACY_SURE:
+    if (
+        not ev.patterns
+        and ev.score < PRIVACY_SURE
+        and len(text.split()) <= PRIVACY_REQUEST_WORDS
+        and crisis_frame.is_privacy_request(text)
+    ):
         return None  # "verwijder alles wat ik heb geschreven": the conversation, not a farewell
     if crisis_frame.is_denial(text) and not ev.patterns:
         return replace(signal, zeker=False) if signal.zeker else None

@@ -471,3 +471,19 @@ def test_a_request_to_delete_the_conversation_is_no_crisis(text):
 def test_a_farewell_inside_a_delete_request_is_still_caught(text):
     signal = detect(text)
     assert signal is not None and signal.categorie == "suicide" and signal.zeker
+
+
+def test_only_a_short_message_is_a_delete_request_the_model_may_not_worry_about(monkeypatch):
+    """A long story that ends with "verwijder alles" is judged as a story: even when any model
+    score would be waved away for a short request, the story's own score still counts."""
+    from nlu import crisis
+
+    monkeypatch.setattr(crisis, "PRIVACY_SURE", 1.01)  # wave away every short request
+    story = (
+        "de brieven stapelen zich op en ik weet niet meer hoe het verder moet met de huur en de "
+        "zorgverzekering en alles, het is me te veel geworden, verwijder alles wat ik heb geschreven"
+    )
+    assert len(story.split()) > crisis.PRIVACY_REQUEST_WORDS
+    assert crisis_frame.is_privacy_request(story)
+    assert detect(story) is not None
+    assert detect("verwijder alles wat ik heb geschreven") is None
