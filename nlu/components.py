@@ -59,6 +59,16 @@ class KnowledgeEntityMatcher(StatelessComponent):
         return messages
 
 
+def _set_intent(message: Message, name: str) -> None:
+    """Override the intent with ``name`` (confidence 1), keeping the classifier's ranking below
+    it so the action can still see what else the message asked."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}, *ranking], add_to_output=True
+    )
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class PrivacyRequestRouter(StatelessComponent):
     """A short request to delete the conversation, or about who reads it, that the classifier
@@ -81,13 +91,7 @@ class PrivacyRequestRouter(StatelessComponent):
                 name = "privacy_vraag"
             else:
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-            message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [{"name": name, "confidence": 1.0}, *ranking],
-                add_to_output=True,
-            )
+            _set_intent(message, name)
         return messages
 
 
@@ -123,15 +127,7 @@ class CrisisDetector(StatelessComponent):
             if signal is None:
                 continue
             if signal.zeker:
-                ranking = [
-                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "crisis"
-                ]
-                message.set(INTENT, {"name": "crisis", "confidence": 1.0}, add_to_output=True)
-                message.set(
-                    INTENT_RANKING_KEY,
-                    [{"name": "crisis", "confidence": 1.0}, *ranking],
-                    add_to_output=True,
-                )
+                _set_intent(message, "crisis")
             entities = [
                 e
                 for e in message.get(ENTITIES) or []
