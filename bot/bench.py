@@ -173,6 +173,9 @@ MASKING_INPUTS = {
     "1 MB of 'a@b'": "a@b" * 333_333,
     "1 MB of words": ("ik heb een vraag over mijn zorgtoeslag " * 26_000)[:1_000_000],
     "1 MB of digit groups": "1234 " * 200_000,
+    "1 MB of 'NL91 '": "NL91 " * 200_000,
+    "1 MB of phone numbers": "06.12.34.56.78 " * 66_000,
+    "1 MB of name and secret cues": "mijn naam is Jan code is x " * 37_000,
 }
 
 

@@ -20,11 +20,32 @@ from nlu import pii
 def test_masking_is_linear_on_adversarial_input():
     """80 KB without '@' took 20 s with the old e-mail pattern; 1 MB must take well under a
     second (a generous bound against quadratic behaviour, not a performance target)."""
-    for text in ("a" * 1_000_000, "a." * 500_000, "x@" + "a" * 1_000_000, "a@b" * 300_000):
+    for text in (
+        "a" * 1_000_000,
+        "a." * 500_000,
+        "x@" + "a" * 1_000_000,
+        "a@b" * 300_000,
+        "1234 " * 200_000,
+        "NL91 " * 200_000,
+    ):
         start = time.perf_counter()
         pii.mask(text)
         assert time.perf_counter() - start < 2.0
     assert pii.mask("mail jan.jansen@example.nl nu") == "mail [E-MAIL] nu"
+
+
+def test_an_over_long_text_is_cut_masked_and_says_what_was_left_out():
+    """Longer than any entrance accepts: the first part is masked as usual, the rest is not
+    kept, and the stored text says how much was left out (issue #19 item 2)."""
+    private = "bel 0612345678 of mail jan@example.nl, BSN 111222333. "
+    text = private + "x" * (pii.LONGEST + 5_000) + " 0687654321"
+    out = pii.mask(text)
+    assert "0612345678" not in out and "jan@example.nl" not in out and "111222333" not in out
+    assert "[TELEFOON]" in out and "0687654321" not in out
+    assert len(out) < pii.LONGEST + 100
+    left_out = int(re.search(r"\[\.\.\. (\d+) tekens niet bewaard\]", out).group(1))
+    assert left_out == len(text) - pii.LONGEST
+    assert pii.mask("kort: 0612345678") == "kort: [TELEFOON]"  # short texts are not cut
 
 
 def test_lone_surrogates_become_a_replacement_character():
