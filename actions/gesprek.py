@@ -454,13 +454,10 @@ class ActionModus(Action):
         if hit is not None and not switch:
             # "heb ik een speciale digid nodig of gewoon de normale": a question, not a switch.
             return say_answer(dispatcher, hit, tracker=tracker)
-        if (
-            hit is None
-            and not switch
-            and wanted == current
-            and len(text.split()) >= FULL_QUESTION_WORDS
-        ):
-            # A full question the content does not know well: the fallback's best effort.
+        if hit is None and not switch and len(text.split()) >= FULL_QUESTION_WORDS:
+            # A full message that neither names a mode nor introduces a role ("... geen
+            # hulpverlener, gewoon iemand die luistert") is a question, never a switch: the
+            # fallback's best effort.
             return ActionFallback().run(dispatcher, tracker, domain)
         if wanted == "medewerker":
             dispatcher.utter_message(response="utter_medewerker_modus")

@@ -66,6 +66,40 @@ UNNAMED_PENALTY = 0.15
 OTHER_YEAR_PENALTY = 0.15
 SAME_YEAR_BONUS = 0.05
 PAST_YEAR_PENALTY = 0.05
+#: A question of a record for young people only ("zorgverzekering als je 18 wordt") when the
+#: message shows no sign of a young person: this much lower, so that the same question for
+#: everyone wins a tie ("ik betaal mijn zorgpremie al 5 maanden niet" is about the CAK, not
+#: about a parent who does not pay).
+YOUTH_PENALTY = 0.05
+_YOUTH = re.compile(
+    r"\b(1[5-9]|2[0-7]) ?(jaar|jr|j|year|years)\b|\b(ik ben|ben|word|wordt|worden|turn|turning|"
+    r"i am|im|i m) (1[5-9]|2[0-7])\b|\b(16|17|18)\b|achttien|eighteen|\bjong\w*|\byoung\w*|"
+    r"\bstude\w*|\bscholier\w*|\bschool\w*|\bmbo\b|\bhbo\b|\buni\b|universiteit|university|"
+    r"\bstage\b|\bmijn (ouders?|moeder|vader|ma|pa|mama|papa|mams|paps)\b|"
+    r"\bmy (parents?|mum|mom|dad|mother|father)\b|meerderjarig\w*|\bteen\w*|\btiener\w*|"
+    r"\bduo\b|wajong"
+)
+
+
+#: Doelgroepen that say a regulation is for adults too.
+_ADULT_GROUPS = frozenset(
+    {"iedereen", "ouderen", "werkenden", "huurders", "zzp", "alleenstaande_ouders"}
+)
+
+
+def _for_young_only(reg: Regeling | None) -> bool:
+    """A regulation for young people only: "jongeren" among its doelgroepen and no group of
+    adults. (Organisations are left out: adults ask about the Kindertelefoon too.)"""
+    groups = set(reg.doelgroepen or []) if reg is not None else set()
+    return "jongeren" in groups and not groups & _ADULT_GROUPS
+
+
+def shows_youth(text: str) -> bool:
+    """A sign the message is from or about a young person: an age of 15-27, '18', school,
+    study, 'mijn ouders'. Without one, records for young people only drop a little."""
+    return bool(_YOUTH.search(normalize_text(text)))
+
+
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _LAST_YEAR = re.compile(r"\b(vorig(e)? jaar|vorigjaar|last year|afgelopen jaar)\b")
 #: Sentences shorter than this many words are not scored on their own.
@@ -149,6 +183,8 @@ class VraagView:
     jaar: int | None
     #: The answer in plain English, when the content has it.
     antwoord_en: str | None = None
+    #: The record is for young people only (doelgroepen has "jongeren", not "iedereen").
+    voor_jongeren: bool = False
 
 
 @dataclass
@@ -413,6 +449,7 @@ class QuestionIndex:
                         peildatum=q.peildatum.isoformat(),
                         jaar=q.jaar,
                         antwoord_en=q.antwoord_en,
+                        voor_jongeren=kind == "regeling" and _for_young_only(regs.get(rid)),
                     )
                 )
                 ways.append([q.vraag, *q.varianten])
@@ -465,6 +502,7 @@ class QuestionIndex:
         this_year = dt.date.today().year
         years = years_named(text)
         helper = asks_for_helper(text)
+        young = shows_youth(text)
         # Two words ("toeslag partner") name a subject, not which of its questions: no aspects.
         message_aspects = (
             aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()
@@ -484,7 +522,8 @@ class QuestionIndex:
             if not in_focus and not _shares_topic(asked, *self._topic[i]):
                 score *= NO_TOPIC_FACTOR
                 reasons.append("geen onderwerpwoord gedeeld")
-            if v.record_id in named_ids or family(v.record_id, gemeente) in named_ids:
+            is_named = v.record_id in named_ids or family(v.record_id, gemeente) in named_ids
+            if is_named:
                 score += NAMED_BONUS
                 reasons.append(f"genoemd: {v.record_naam}")
             elif family(v.record_id, gemeente) in context_ids:
@@ -501,6 +540,9 @@ class QuestionIndex:
             ):
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
+            if v.voor_jongeren and not young and not in_focus and not is_named:
+                score -= YOUTH_PENALTY
+                reasons.append("voor jongeren; niets in het bericht wijst op een jongere")
             score += _year_shift(v.jaar, years, this_year, reasons)
             score += _aspect_shift(message_aspects, self._aspects[i], reasons)
             if helper and v.record_kind == "organisatie":

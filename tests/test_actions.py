@@ -181,6 +181,19 @@ def test_a_question_with_a_mode_word_gets_its_answer_not_a_switch(text, slots, w
     assert not any(e.get("name") == "modus" for e in events)
 
 
+def test_a_story_with_role_words_but_no_mode_or_introduction_never_switches():
+    """'gewoon' and 'hulpverlener' in a long message are words of the story: no staff mode."""
+    from actions.gesprek import ActionModus
+
+    text = "ik zoek mensen om mee te praten over mijn schulden, liever geen hulpverlener, gewoon praten"
+    msgs, events = run(ActionModus(), tracker(text, "modus", {"modus": "bewoner"}))
+    assert not any(
+        m.get("response") in {"utter_medewerker_modus", "utter_bewoner_modus"} for m in msgs
+    )
+    assert not any(e.get("name") == "modus" for e in events)
+    assert msgs  # the fallback's best effort, not silence
+
+
 def test_an_introduction_with_a_question_switches_and_answers():
     from actions.gesprek import ActionModus
 

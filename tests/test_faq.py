@@ -194,6 +194,32 @@ def test_a_premium_arrears_question_is_not_the_turning_18_record(kb):
     assert hits[0].score >= ANSWER
 
 
+@pytest.mark.parametrize(
+    ("message", "young"),
+    [
+        # nothing says a young person writes: the question for everyone wins the tie
+        ("ik betaal mijn zorgverzekering al 5 maanden niet, wat gebeurt er dan", False),
+        # a young person: the turning-18 record keeps its full score
+        ("ik ben 18 en mijn zorgverzekering is al 5 maanden niet betaald", True),
+    ],
+)
+def test_records_for_young_people_only_drop_a_little_without_a_sign_of_youth(kb, message, young):
+    """A regulation for young people only (zorgverzekering_18) does not win an adult's
+    question on a tie: without an age, school or 'mijn ouders' it scores YOUTH_PENALTY lower."""
+    from knowledge.faq import YOUTH_PENALTY, shows_youth
+
+    assert shows_youth(message) is young
+    hits = kb.ask(message, gemeente="amsterdam", limit=10)
+    youth = [h for h in hits if h.vraag.record_id == "zorgverzekering_18"]
+    assert youth
+    penalised = [h for h in youth if any("voor jongeren" in r for r in h.reasons)]
+    assert bool(penalised) is not young
+    if not young:
+        assert YOUTH_PENALTY > 0
+        assert hits[0].vraag.sleutel == "betalingsregeling_zorgpremie:zes_maanden_cak"
+        assert hits[0].vraag.record_id != "zorgverzekering_18"
+
+
 def test_a_named_regulation_beats_a_closer_wording_of_another(kb):
     """'zorgtoeslag' + a partner moving in: the zorgtoeslag question, not the bijstand one."""
     text = "krijg ik nog zorgtoeslag als mijn vriend bij mij intrekt"
