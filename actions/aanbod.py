@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import entity, last_text
 from actions.fallback import ActionFallback
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
+from actions.onderwerpen import ANSWER_TOPIC_QUESTION, asks_full_question
 from actions.overzicht import gave_overview
 from knowledge.faq import is_follow_up
 from knowledge.text import normalize_text
@@ -81,7 +82,15 @@ class ActionRegelcheckAanbod(Action):
         # the regulation in focus, not "waar heb ik recht op": answered like any follow-up.
         named = any(named_records(tracker).values())
         follow_up = bool(tracker.get_slot("regeling")) and is_follow_up(last_text(tracker), named)
-        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST if follow_up else ANSWER)
+        # A full question ("waar vraag ik een aanvulling op mijn aow aan?") gets its answer at the
+        # same score as under a topic; the check is offered after it.
+        if follow_up:
+            threshold = ANSWER_WHEN_LOST
+        elif asks_full_question(last_text(tracker)):
+            threshold = ANSWER_TOPIC_QUESTION
+        else:
+            threshold = ANSWER
+        answered = answer_first(dispatcher, tracker, threshold)
         events = answered or []
         if not gave_overview(answered):  # the overview offers the check itself
             kort = answered is not None

@@ -39,11 +39,15 @@ _ASKS = re.compile(
 )
 
 
+def asks_full_question(text: str) -> bool:
+    """A message of at least TOPIC_QUESTION_WORDS words with a question word or mark."""
+    return len(text.split()) >= TOPIC_QUESTION_WORDS and bool(_ASKS.search(text.lower()))
+
+
 def topic_threshold(tracker: Tracker) -> float:
     """A longer message that asks something: a close question from the content answers it.
     A story without a question ("mijn ww stopt en de bijstand duurt weken") keeps the overview."""
-    text = tracker.latest_message.get("text") or ""
-    if len(text.split()) >= TOPIC_QUESTION_WORDS and _ASKS.search(text.lower()):
+    if asks_full_question(tracker.latest_message.get("text") or ""):
         return ANSWER_TOPIC_QUESTION
     return ANSWER_SITUATION
 

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import glossary
 from knowledge.aspects import aspects_of, opposite
+from knowledge.eligibility import config as eligibility_config
 from knowledge.engine_cache import PerEngine
 from knowledge.models import Organization, Regeling, Service, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
@@ -92,6 +93,49 @@ def _for_young_only(reg: Regeling | None) -> bool:
     adults. (Organisations are left out: adults ask about the Kindertelefoon too.)"""
     groups = set(reg.doelgroepen or []) if reg is not None else set()
     return "jongeren" in groups and not groups & _ADULT_GROUPS
+
+
+#: Around the AOW age: regulations that stop at it (bijstand, IIT) drop and the AIO rises when
+#: the message shows someone of that age or on AOW ("mijn vader is 68 en heeft een klein
+#: aowtje"). Which records: ``aow`` in bot/regelcheck.yml, the regelcheck's own list.
+AOW_AGE_SHIFT = 0.1
+_AGE = re.compile(
+    r"\b(?:ik ben|ben|is|wordt|word|i am|im|i m|age|leeftijd)\s+(\d{2,3})\b|\b(\d{2,3}) ?(?:jaar|jr|year)|"
+    r"\((\d{2,3})\)|\b(?:moeder|vader|opa|oma|man|vrouw|buurman|buurvrouw|partner|tante|oom|"
+    r"clie?nte?|mevrouw|meneer|mother|father|mum|mom|dad)\s+(?:is\s+|van\s+|of\s+)?(\d{2,3})\b"
+)
+_ON_AOW = re.compile(
+    r"\b(?:heb|heeft|hebben|krijg|krijgt|krijgen|ontvang\w*|alleen|kleine?|halve|volle|mijn|zijn|haar|met|"
+    r"m[ny]n|zn|d r|onze)\s+(?:een\s+)?(?:volle\s+|volledige\s+|kleine?\s+|halve\s+|lage\s+)?aow\b(?! ?leeftijd)|"
+    r"\baow ?tje\b|\baow s\b|\bgepensioneerd\w*|\bpensionado|\bstate pension\b"
+)
+
+
+_INCOME_ASK = re.compile(
+    r"\b(inkomen|minimum|aanvull\w*|rond ?komen|weinig|te laag|bijstand|hoeveel|bedrag|norm|"
+    r"extra|erbij|bovenop|top ?up|supplement|income|enough)\b"
+)
+
+
+def shows_aow_age(text: str, from_age: int) -> bool:
+    """Someone of about the AOW age or on AOW: a stated age of ``from_age`` or more (up to 110)
+    or AOW as what someone has ("ik heb aow", "een klein aowtje", "my state pension")."""
+    norm = normalize_text(text)
+    for m in _AGE.finditer(norm):
+        age = int(next(g for g in m.groups() if g))
+        if from_age <= age <= 110:
+            return True
+    return bool(_ON_AOW.search(norm))
+
+
+def _aow_lists() -> tuple[frozenset[str], frozenset[str], int]:
+    """(records that stop at the AOW age, records from it, the youngest possible AOW age)."""
+    aow = eligibility_config().get("aow") or {}
+    return (
+        frozenset(aow.get("tot_aow") or ()),
+        frozenset(aow.get("vanaf_aow") or ()),
+        int(aow.get("vanaf_mogelijk", 999)),
+    )
 
 
 def shows_youth(text: str) -> bool:
@@ -503,6 +547,9 @@ class QuestionIndex:
         years = years_named(text)
         helper = asks_for_helper(text)
         young = shows_youth(text)
+        until_aow, from_aow, aow_from_age = _aow_lists()
+        aow_age = shows_aow_age(text, aow_from_age)
+        aow_income = aow_age and bool(_INCOME_ASK.search(normalize_text(text)))
         # Two words ("toeslag partner") name a subject, not which of its questions: no aspects.
         message_aspects = (
             aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()
@@ -535,14 +582,23 @@ class QuestionIndex:
             elif in_focus:
                 score += FOCUS_BONUS
                 reasons.append(f"onderwerp van het gesprek: {v.record_naam}")
-            elif not _shares_topic(
-                asked, self._record_words[i], {w[:5] for w in self._record_words[i] if len(w) >= 5}
+            elif not (aow_income and v.record_id in from_aow) and not _shares_topic(
+                # someone on AOW asking about their income means the AIO, named or not
+                asked,
+                self._record_words[i],
+                {w[:5] for w in self._record_words[i] if len(w) >= 5},
             ):
                 score -= UNNAMED_PENALTY
                 reasons.append(f"{v.record_naam} niet genoemd")
             if v.voor_jongeren and not young and not in_focus and not is_named:
                 score -= YOUTH_PENALTY
                 reasons.append("voor jongeren; niets in het bericht wijst op een jongere")
+            if aow_age and not is_named and v.record_id in until_aow:
+                score -= AOW_AGE_SHIFT
+                reasons.append("stopt bij de AOW-leeftijd; het bericht gaat over iemand met AOW")
+            elif aow_income and v.record_id in from_aow:
+                score += AOW_AGE_SHIFT
+                reasons.append("voor wie de AOW-leeftijd heeft")
             score += _year_shift(v.jaar, years, this_year, reasons)
             score += _aspect_shift(message_aspects, self._aspects[i], reasons)
             if helper and v.record_kind == "organisatie":

@@ -308,3 +308,24 @@ def test_anonymous_help_is_not_a_question_about_this_chat(text, privacy):
     assert (msgs[0]["response"] == "utter_privacy") is privacy
     if not privacy:
         assert "geldfit" in msgs[0]["antwoord"].lower()
+
+
+def test_a_full_question_under_the_regelcheck_intent_gets_its_answer_first():
+    """'kan ik als gepensioneerde ook huurtoeslag krijgen?' is a question, not 'waar heb ik
+    recht op': a close answer (at the topic threshold, below ANSWER) comes first, then the
+    short offer of the check. A bare 'waar heb ik recht op' keeps the plain offer."""
+    from actions.aanbod import ActionRegelcheckAanbod
+    from actions.kennis import ANSWER, named_records, ranked_questions
+    from actions.onderwerpen import ANSWER_TOPIC_QUESTION
+
+    t = tracker("kan ik als gepensioneerde ook huurtoeslag krijgen?", "regelcheck")
+    best = ranked_questions(t, limit=1, named=named_records(t))[0]
+    assert ANSWER_TOPIC_QUESTION <= best.score < ANSWER  # the case this rule is for
+    msgs, _ = run(ActionRegelcheckAanbod(), t)
+    assert [m.get("response") for m in msgs] == [
+        "utter_vraag_antwoord",
+        "utter_regelcheck_aanbod_kort",
+    ]
+    assert "huurtoeslag" in str(msgs[0]).lower()
+    msgs, _ = run(ActionRegelcheckAanbod(), tracker("waar heb ik recht op", "regelcheck"))
+    assert [m.get("response") for m in msgs] == ["utter_regelcheck_aanbod"]

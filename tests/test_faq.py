@@ -220,6 +220,29 @@ def test_records_for_young_people_only_drop_a_little_without_a_sign_of_youth(kb,
         assert hits[0].vraag.record_id != "zorgverzekering_18"
 
 
+@pytest.mark.parametrize(
+    ("message", "expected_record"),
+    [
+        # someone on AOW: bijstand stops at the AOW age, the AIO is the minimum
+        (
+            "mijn opa is 72, woont alleen en heeft een klein aowtje. hoeveel is het minimum voor hem?",
+            "aio_aanvulling",
+        ),
+        # under the AOW age: bijstand as before
+        ("ik ben 45, woon alleen, hoeveel bijstand krijg ik", "bijstand"),
+    ],
+)
+def test_around_the_aow_age_the_aio_replaces_bijstand(kb, message, expected_record):
+    """The records that stop at the AOW age and the AIO come from bot/regelcheck.yml (``aow``)."""
+    from knowledge.faq import shows_aow_age
+
+    assert shows_aow_age("mijn moeder is 68", 65) and shows_aow_age("ik heb een halve aow", 65)
+    assert not shows_aow_age("mijn aow-leeftijd komt eraan", 65)
+    assert not shows_aow_age("ik ben 45 en heb 30 jaar gewerkt", 65)
+    hits = kb.ask(message, gemeente="amsterdam")
+    assert hits[0].vraag.record_id == expected_record, [h.vraag.sleutel for h in hits]
+
+
 def test_a_named_regulation_beats_a_closer_wording_of_another(kb):
     """'zorgtoeslag' + a partner moving in: the zorgtoeslag question, not the bijstand one."""
     text = "krijg ik nog zorgtoeslag als mijn vriend bij mij intrekt"
