@@ -106,7 +106,7 @@ _AGE = re.compile(
 )
 _ON_AOW = re.compile(
     r"\b(?:heb|heeft|hebben|krijg|krijgt|krijgen|ontvang\w*|alleen|kleine?|halve|volle|mijn|zijn|haar|met|"
-    r"m[ny]n|zn|d r|onze)\s+(?:een\s+)?(?:volle\s+|volledige\s+|kleine?\s+|halve\s+|lage\s+)?aow\b(?! ?leeftijd)|"
+    r"m[ny]n|zn|d r|onze|my|her|his|our|their)\s+(?:een\s+|a\s+)?(?:volle\s+|volledige\s+|kleine?\s+|halve\s+|lage\s+)?aow\b(?! ?(?:leeftijd|age))|"
     r"\baow ?tje\b|\baow s\b|\bgepensioneerd\w*|\bpensionado|\bstate pension\b"
 )
 

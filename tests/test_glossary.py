@@ -24,6 +24,14 @@ from knowledge.glossary import added_words
         ("mijn zus komt bij mij wonen en ik heb bijstand", {"kostendelersnorm"}),
         ("kan ik hulp krijgen voor een nieuwe wasmachine", {"bijzondere", "bijstand"}),
         ("ik zit al jaren in de bijstand, is er iets extra", {"individuele", "inkomenstoeslag"}),
+        # everyday English for childcare, municipal taxes, a death in the family, a loan
+        ("daycare costs us 1400 a month, does the government pay part?", {"kinderopvangtoeslag"}),
+        (
+            "a bill for garbage and sewage, can i get out of it",
+            {"afvalstoffenheffing", "rioolheffing"},
+        ),
+        ("my husband passed away, i am a widow", {"overleden", "nabestaande"}),
+        ("a quick online loan to pay the rent", {"lening"}),
     ],
 )
 def test_english_and_jargon_get_the_dutch_words(text, words):
