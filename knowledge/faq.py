@@ -550,6 +550,10 @@ class QuestionIndex:
         until_aow, from_aow, aow_from_age = _aow_lists()
         aow_age = shows_aow_age(text, aow_from_age)
         aow_income = aow_age and bool(_INCOME_ASK.search(normalize_text(text)))
+        only_aow_named = {family(rid, gemeente) for rid in named.get("regeling", ())} <= {
+            "aow",
+            *from_aow,
+        }
         # Two words ("toeslag partner") name a subject, not which of its questions: no aspects.
         message_aspects = (
             aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()
@@ -570,6 +574,9 @@ class QuestionIndex:
                 score *= NO_TOPIC_FACTOR
                 reasons.append("geen onderwerpwoord gedeeld")
             is_named = v.record_id in named_ids or family(v.record_id, gemeente) in named_ids
+            # "mijn AOW is te weinig": naming the AOW (and nothing else) while asking about
+            # income names the AIO
+            is_named = is_named or (aow_income and v.record_id in from_aow and only_aow_named)
             if is_named:
                 score += NAMED_BONUS
                 reasons.append(f"genoemd: {v.record_naam}")

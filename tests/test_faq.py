@@ -243,6 +243,18 @@ def test_around_the_aow_age_the_aio_replaces_bijstand(kb, message, expected_reco
     assert hits[0].vraag.record_id == expected_record, [h.vraag.sleutel for h in hits]
 
 
+def test_naming_the_aow_while_asking_about_income_names_the_aio(kb):
+    """'my AOW alone isn't enough': the AOW is named, but the answer is the AIO; a message that
+    names another regulation too ('de stadspas ... omdat ik aow heb') keeps that one."""
+    text = "I'm 68, my wife is 63 so she has no AOW yet. my AOW alone isn't enough. anything extra?"
+    hits = kb.ask(text, named={"regeling": {"aow"}}, gemeente="amsterdam", english=True)
+    assert hits[0].vraag.record_id == "aio_aanvulling", [h.vraag.sleutel for h in hits]
+    text = "ik heb aow en weinig inkomen, hoe vraag ik de stadspas aan?"
+    named = {"regeling": {"aow", "stadspas_amsterdam"}}
+    hits = kb.ask(text, named=named, gemeente="amsterdam")
+    assert hits[0].vraag.record_id == "stadspas_amsterdam", [h.vraag.sleutel for h in hits]
+
+
 def test_a_named_regulation_beats_a_closer_wording_of_another(kb):
     """'zorgtoeslag' + a partner moving in: the zorgtoeslag question, not the bijstand one."""
     text = "krijg ik nog zorgtoeslag als mijn vriend bij mij intrekt"
