@@ -550,10 +550,9 @@ class QuestionIndex:
         until_aow, from_aow, aow_from_age = _aow_lists()
         aow_age = shows_aow_age(text, aow_from_age)
         aow_income = aow_age and bool(_INCOME_ASK.search(normalize_text(text)))
-        only_aow_named = {family(rid, gemeente) for rid in named.get("regeling", ())} <= {
-            "aow",
-            *from_aow,
-        }
+        # Someone of 71 who names "bijstand" or the AOW still means the AIO.
+        named_regs = {family(rid, gemeente) for rid in named.get("regeling", ())}
+        only_aow_named = named_regs <= {"aow", *from_aow, *until_aow}
         # Two words ("toeslag partner") name a subject, not which of its questions: no aspects.
         message_aspects = (
             aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()

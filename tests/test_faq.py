@@ -249,6 +249,10 @@ def test_naming_the_aow_while_asking_about_income_names_the_aio(kb):
     text = "I'm 68, my wife is 63 so she has no AOW yet. my AOW alone isn't enough. anything extra?"
     hits = kb.ask(text, named={"regeling": {"aow"}}, gemeente="amsterdam", english=True)
     assert hits[0].vraag.record_id == "aio_aanvulling", [h.vraag.sleutel for h in hits]
+    # someone past the AOW age who names bijstand still means the AIO (bijstand stops there)
+    text = "ik ben 71 en krijg maar 600 euro aow, moet ik nu bijstand aanvragen?"
+    hits = kb.ask(text, named={"regeling": {"aow", "bijstand"}}, gemeente="amsterdam")
+    assert hits[0].vraag.record_id == "aio_aanvulling", [h.vraag.sleutel for h in hits]
     text = "ik heb aow en weinig inkomen, hoe vraag ik de stadspas aan?"
     named = {"regeling": {"aow", "stadspas_amsterdam"}}
     hits = kb.ask(text, named=named, gemeente="amsterdam")
