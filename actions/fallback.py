@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, regeling_in_focus
+from actions.common import entity, gemeente, kb, regeling_in_focus
 from actions.eenvoudig import asks_simple, without_reading_words
 from actions.kennis import (
     ANSWER_WHEN_LOST,
@@ -29,7 +29,10 @@ from actions.kennis import (
 from actions.kosten import answer_cost
 from actions.taal import language_note
 from knowledge import yamlfile
+from knowledge.answers import resident_fields
 from knowledge.faq import topic_words
+from knowledge.glossary import added_words
+from nlu.entities import default_matcher
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "bot" / "intent_labels.yml"
 BEDOEL_JE_MIN = 0.15
@@ -110,6 +113,24 @@ def _candidates(tracker: Tracker) -> list[tuple[str, str]]:
     return plausible[:2] if len(plausible) >= 2 else []
 
 
+def answer_by_glossary(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """For a message in Turkish or Polish: the card of the regulation its money words name ("kira yardımı" -> huurtoeslag, "borçlarım" ->
+    schuldhulpverlening), in Dutch. None when the glossary names no regulation."""
+    words = added_words(tracker.latest_message.get("text") or "")
+    if not words:
+        return None
+    for match in default_matcher().find(" ".join(words)):
+        if match.entity != "regeling" or (reg := kb().regeling(str(match.value))) is None:
+            continue
+        if reg.gemeente not in (None, gemeente(tracker)):
+            continue
+        dispatcher.utter_message(response="utter_onderwerp_regeling", **resident_fields(reg))
+        return [SlotSet("regeling", reg.id)]
+    return None
+
+
 class ActionFallback(Action):
     """Not understood. When two readings are close: 'bedoel je A of B?' with buttons. Else ask to
     rephrase; the second misunderstanding in a row offers a person."""
@@ -136,7 +157,11 @@ class ActionFallback(Action):
         if other is not None:
             # Turkish, Arabic, Polish, Papiamentu: what the content knows (named regulations
             # are Dutch words), and in their own language what this chat can do and who helps.
-            answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+            # Only its money words are understood: the card of the regulation they name is a
+            # safer answer than one question of the content that shares those words.
+            answered = answer_by_glossary(dispatcher, tracker)
+            if answered is None:
+                answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
             dispatcher.utter_message(
                 text=other,
                 buttons=[{"title": "Met een mens praten", "payload": "/vraag_mens"}],

@@ -329,3 +329,24 @@ def test_a_full_question_under_the_regelcheck_intent_gets_its_answer_first():
     assert "huurtoeslag" in str(msgs[0]).lower()
     msgs, _ = run(ActionRegelcheckAanbod(), tracker("waar heb ik recht op", "regelcheck"))
     assert [m.get("response") for m in msgs] == ["utter_regelcheck_aanbod"]
+
+
+@pytest.mark.parametrize(
+    ("text", "regeling"),
+    [
+        ("kiram çok yüksek ve tek başıma yaşıyorum, kira yardımı alabilir miyim?", "huurtoeslag"),
+        ("mam długi u kilku firm i nie wiem, od czego zacząć", "schuldhulpverlening"),
+    ],
+)
+def test_a_turkish_or_polish_money_question_gets_the_dutch_card_and_the_note(text, regeling):
+    """No question of the content is close to a Turkish or Polish message, but its money words
+    name a regulation: its card in Dutch, then the line in their language about Dutch, English
+    and the buurtteam (issue #21)."""
+    from actions.fallback import ActionFallback
+
+    msgs, events = run(ActionFallback(), tracker(text, "nlu_fallback"))
+    assert msgs[0].get("response") == "utter_onderwerp_regeling", msgs
+    assert {"event": "slot", "name": "regeling", "value": regeling} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    assert msgs[-1].get("text") and "buurtteam" in msgs[-1]["text"]
