@@ -38,8 +38,14 @@ from sqlalchemy.orm import Session
 
 from knowledge import glossary
 from knowledge.aspects import aspects_of, opposite
-from knowledge.eligibility import config as eligibility_config
 from knowledge.engine_cache import PerEngine
+from knowledge.life_stage import (
+    aow_lists,
+    asks_about_income,
+    for_young_only,
+    shows_aow_age,
+    shows_youth,
+)
 from knowledge.models import Organization, Regeling, Service, Vraag
 from knowledge.text import STOPWORDS, lemma, normalize_text, split_compound
 
@@ -70,80 +76,12 @@ PAST_YEAR_PENALTY = 0.05
 #: A question of a record for young people only ("zorgverzekering als je 18 wordt") when the
 #: message shows no sign of a young person: this much lower, so that the same question for
 #: everyone wins a tie ("ik betaal mijn zorgpremie al 5 maanden niet" is about the CAK, not
-#: about a parent who does not pay).
+#: about a parent who does not pay). See knowledge/life_stage.py.
 YOUTH_PENALTY = 0.05
-_YOUTH = re.compile(
-    r"\b(1[5-9]|2[0-7]) ?(jaar|jr|j|year|years)\b|\b(ik ben|ben|word|wordt|worden|turn|turning|"
-    r"i am|im|i m) (1[5-9]|2[0-7])\b|\b(16|17|18)\b|achttien|eighteen|\bjong\w*|\byoung\w*|"
-    r"\bstude\w*|\bscholier\w*|\bschool\w*|\bmbo\b|\bhbo\b|\buni\b|universiteit|university|"
-    r"\bstage\b|\bmijn (ouders?|moeder|vader|ma|pa|mama|papa|mams|paps)\b|"
-    r"\bmy (parents?|mum|mom|dad|mother|father)\b|meerderjarig\w*|\bteen\w*|\btiener\w*|"
-    r"\bduo\b|wajong"
-)
-
-
-#: Doelgroepen that say a regulation is for adults too.
-_ADULT_GROUPS = frozenset(
-    {"iedereen", "ouderen", "werkenden", "huurders", "zzp", "alleenstaande_ouders"}
-)
-
-
-def _for_young_only(reg: Regeling | None) -> bool:
-    """A regulation for young people only: "jongeren" among its doelgroepen and no group of
-    adults. (Organisations are left out: adults ask about the Kindertelefoon too.)"""
-    groups = set(reg.doelgroepen or []) if reg is not None else set()
-    return "jongeren" in groups and not groups & _ADULT_GROUPS
-
-
-#: Around the AOW age: regulations that stop at it (bijstand, IIT) drop and the AIO rises when
-#: the message shows someone of that age or on AOW ("mijn vader is 68 en heeft een klein
-#: aowtje"). Which records: ``aow`` in bot/regelcheck.yml, the regelcheck's own list.
+#: Around the AOW age: regulations that stop at it (bijstand, IIT) drop this much, and the AIO
+#: rises as much when the message asks about income ("mijn vader is 68 en heeft een klein
+#: aowtje, wat is het minimum?").
 AOW_AGE_SHIFT = 0.1
-_AGE = re.compile(
-    r"\b(?:ik ben|ben|is|wordt|word|i am|im|i m|age|leeftijd)\s+(\d{2,3})\b|\b(\d{2,3}) ?(?:jaar|jr|year)|"
-    r"\((\d{2,3})\)|\b(?:moeder|vader|opa|oma|man|vrouw|buurman|buurvrouw|partner|tante|oom|"
-    r"clie?nte?|mevrouw|meneer|mother|father|mum|mom|dad)\s+(?:is\s+|van\s+|of\s+)?(\d{2,3})\b"
-)
-_ON_AOW = re.compile(
-    r"\b(?:heb|heeft|hebben|krijg|krijgt|krijgen|ontvang\w*|alleen|kleine?|halve|volle|mijn|zijn|haar|met|"
-    r"m[ny]n|zn|d r|onze|my|her|his|our|their)\s+(?:een\s+|a\s+)?(?:volle\s+|volledige\s+|kleine?\s+|halve\s+|lage\s+)?aow\b(?! ?(?:leeftijd|age))|"
-    r"\baow ?tje\b|\baow s\b|\bgepensioneerd\w*|\bpensionado|\bstate pension\b"
-)
-
-
-_INCOME_ASK = re.compile(
-    r"\b(inkomen|minimum|aanvull\w*|rond ?komen|weinig|te laag|bijstand|hoeveel|bedrag|norm|"
-    r"extra|erbij|bovenop|top ?up|supplement|income|enough)\b"
-)
-
-
-def shows_aow_age(text: str, from_age: int) -> bool:
-    """Someone of about the AOW age or on AOW: a stated age of ``from_age`` or more (up to 110)
-    or AOW as what someone has ("ik heb aow", "een klein aowtje", "my state pension")."""
-    norm = normalize_text(text)
-    for m in _AGE.finditer(norm):
-        age = int(next(g for g in m.groups() if g))
-        if from_age <= age <= 110:
-            return True
-    return bool(_ON_AOW.search(norm))
-
-
-def _aow_lists() -> tuple[frozenset[str], frozenset[str], int]:
-    """(records that stop at the AOW age, records from it, the youngest possible AOW age)."""
-    aow = eligibility_config().get("aow") or {}
-    return (
-        frozenset(aow.get("tot_aow") or ()),
-        frozenset(aow.get("vanaf_aow") or ()),
-        int(aow.get("vanaf_mogelijk", 999)),
-    )
-
-
-def shows_youth(text: str) -> bool:
-    """A sign the message is from or about a young person: an age of 15-27, '18', school,
-    study, 'mijn ouders'. Without one, records for young people only drop a little."""
-    return bool(_YOUTH.search(normalize_text(text)))
-
-
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _LAST_YEAR = re.compile(r"\b(vorig(e)? jaar|vorigjaar|last year|afgelopen jaar)\b")
 #: Sentences shorter than this many words are not scored on their own.
@@ -227,7 +165,7 @@ class VraagView:
     jaar: int | None
     #: The answer in plain English, when the content has it.
     antwoord_en: str | None = None
-    #: The record is for young people only (doelgroepen has "jongeren", not "iedereen").
+    #: The record is for young people only (see knowledge.life_stage.for_young_only).
     voor_jongeren: bool = False
 
 
@@ -493,7 +431,7 @@ class QuestionIndex:
                         peildatum=q.peildatum.isoformat(),
                         jaar=q.jaar,
                         antwoord_en=q.antwoord_en,
-                        voor_jongeren=kind == "regeling" and _for_young_only(regs.get(rid)),
+                        voor_jongeren=kind == "regeling" and for_young_only(regs.get(rid)),
                     )
                 )
                 ways.append([q.vraag, *q.varianten])
@@ -547,9 +485,9 @@ class QuestionIndex:
         years = years_named(text)
         helper = asks_for_helper(text)
         young = shows_youth(text)
-        until_aow, from_aow, aow_from_age = _aow_lists()
+        until_aow, from_aow, aow_from_age = aow_lists()
         aow_age = shows_aow_age(text, aow_from_age)
-        aow_income = aow_age and bool(_INCOME_ASK.search(normalize_text(text)))
+        aow_income = aow_age and asks_about_income(text)
         # Someone of 71 who names "bijstand" or the AOW still means the AIO.
         named_regs = {family(rid, gemeente) for rid in named.get("regeling", ())}
         only_aow_named = named_regs <= {"aow", *from_aow, *until_aow}
@@ -588,8 +526,8 @@ class QuestionIndex:
             elif in_focus:
                 score += FOCUS_BONUS
                 reasons.append(f"onderwerp van het gesprek: {v.record_naam}")
+            # (someone on AOW asking about their income means the AIO, named or not)
             elif not (aow_income and v.record_id in from_aow) and not _shares_topic(
-                # someone on AOW asking about their income means the AIO, named or not
                 asked,
                 self._record_words[i],
                 {w[:5] for w in self._record_words[i] if len(w) >= 5},

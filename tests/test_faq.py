@@ -206,7 +206,8 @@ def test_a_premium_arrears_question_is_not_the_turning_18_record(kb):
 def test_records_for_young_people_only_drop_a_little_without_a_sign_of_youth(kb, message, young):
     """A regulation for young people only (zorgverzekering_18) does not win an adult's
     question on a tie: without an age, school or 'mijn ouders' it scores YOUTH_PENALTY lower."""
-    from knowledge.faq import YOUTH_PENALTY, shows_youth
+    from knowledge.faq import YOUTH_PENALTY
+    from knowledge.life_stage import shows_youth
 
     assert shows_youth(message) is young
     hits = kb.ask(message, gemeente="amsterdam", limit=10)
@@ -234,7 +235,7 @@ def test_records_for_young_people_only_drop_a_little_without_a_sign_of_youth(kb,
 )
 def test_around_the_aow_age_the_aio_replaces_bijstand(kb, message, expected_record):
     """The records that stop at the AOW age and the AIO come from bot/regelcheck.yml (``aow``)."""
-    from knowledge.faq import shows_aow_age
+    from knowledge.life_stage import shows_aow_age
 
     assert shows_aow_age("mijn moeder is 68", 65) and shows_aow_age("ik heb een halve aow", 65)
     assert not shows_aow_age("mijn aow-leeftijd komt eraan", 65)
