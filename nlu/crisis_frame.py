@@ -31,6 +31,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "herstel",
             "terugval",
             "informatie",
+            "vandaag_voor_iemand",
             "grap",
             "beeldspraak",
             "ontkenning",
@@ -83,8 +84,9 @@ def is_denial(text: str) -> bool:
 
 
 def is_information(text: str) -> bool:
-    """Asks where to send someone, or asks as a professional or volunteer."""
-    return has("informatie", text)
+    """Asks where to send someone, or asks as a professional or volunteer, and not about an
+    emergency of today or tonight (then the person it is about needs the crisis answer)."""
+    return has("informatie", text) and not has("vandaag_voor_iemand", text)
 
 
 def is_delete_request(text: str) -> bool:

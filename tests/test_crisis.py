@@ -526,6 +526,17 @@ def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(tex
         ("hij slaat mij elke week, يضربني", "geweld"),
         ("tayderb drari dyalo", "kind_in_gevaar"),
         ("odcięli nam prąd dzisiaj", "afsluiting_acuut"),
+        # round 15, after the after run (spent set al), own wording
+        ("hoe hoog is de brug bij de ring eigenlijk, grapje", "suicide"),
+        ("mijn kinderen hebben meer aan een dode vader dan aan mij", "suicide"),
+        ("soms denk ik op de fiets: wat als ik gewoon niet rem", "suicide"),
+        ("er is nog maar 1 uitweg over en die ga ik niet uitleggen", "suicide"),
+        ("als hij dit leest wordt het thuis echt onveilig", "geweld"),
+        ("mijn man pakt mijn uitkering en ik krijg zakgeld van hem", "geweld"),
+        ("hij sloeg weer, ze heeft een gescheurde lip", "geweld"),
+        ("hij appt me dat je dit jaar niet gaat overleven", "geweld"),
+        ("volgende week is de executieveiling van al mijn spullen", "uitzetting_acuut"),
+        ("jutro mają nam odciąć gaz", "afsluiting_acuut"),
     ],
 )
 def test_round_12_warning_signs_and_near_emergencies_have_a_pattern(text, kind):

@@ -46,6 +46,21 @@ def test_a_crisis_now_behind_a_past_one_is_still_caught(text, categorie):
     assert signal.categorie == categorie or categorie in signal.ook, signal
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben vrijwilliger bij de inloop, een vrouw hier moet vanavond buiten slapen. waar kan ze heen?",
+        "als buurtteam medewerker: mijn client wordt morgenochtend ontruimd, wat kan er nog?",
+    ],
+)
+def test_a_professional_about_an_emergency_of_today_gets_the_crisis_answer(text):
+    """A volunteer or worker asking for someone who has no roof tonight or is evicted tomorrow:
+    that person needs the places first, not the lines as information (round 15)."""
+    assert not crisis_frame.is_information(text)
+    signal = detect(text)
+    assert signal is not None and not signal.informatie, signal
+
+
 def test_a_question_for_someone_else_gets_the_lines_as_information():
     signal = detect(
         "ik ben mentor op het mbo. welk nummer geef ik een student die zegt dat ze niet meer wil leven?"
