@@ -61,6 +61,13 @@ def test_a_professional_about_an_emergency_of_today_gets_the_crisis_answer(text)
     assert signal is not None and not signal.informatie, signal
 
 
+def test_a_date_alone_does_not_make_a_professional_question_an_emergency():
+    text = "ik geef morgen een training over signalen van huiselijk geweld, welk nummer noem ik?"
+    assert crisis_frame.is_information(text)
+    signal = detect(text)
+    assert signal is None or (signal.informatie and not signal.zeker), signal
+
+
 def test_a_question_for_someone_else_gets_the_lines_as_information():
     signal = detect(
         "ik ben mentor op het mbo. welk nummer geef ik een student die zegt dat ze niet meer wil leven?"
