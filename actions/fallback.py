@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, gemeente, kb, regeling_in_focus
+from actions.common import entity, regeling_in_focus
 from actions.eenvoudig import asks_simple, without_reading_words
 from actions.kennis import (
     ANSWER_WHEN_LOST,
@@ -27,9 +27,9 @@ from actions.kennis import (
     suggest,
 )
 from actions.kosten import answer_cost
+from actions.onderwerpen import say_regulation_card
 from actions.taal import language_note
 from knowledge import yamlfile
-from knowledge.answers import resident_fields
 from knowledge.faq import topic_words
 from knowledge.glossary import added_words
 from nlu.entities import default_matcher
@@ -116,19 +116,16 @@ def _candidates(tracker: Tracker) -> list[tuple[str, str]]:
 def answer_by_glossary(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[dict[str, Any]] | None:
-    """For a message in Turkish or Polish: the card of the regulation its money words name ("kira yardımı" -> huurtoeslag, "borçlarım" ->
-    schuldhulpverlening), in Dutch. None when the glossary names no regulation."""
+    """For a message in Turkish or Polish: the card of the regulation its money words name
+    ("kira yardımı" -> huurtoeslag, "borçlarım" -> schuldhulpverlening), in Dutch. None when
+    the glossary names no regulation."""
     words = added_words(tracker.latest_message.get("text") or "")
     if not words:
         return None
-    for match in default_matcher().find(" ".join(words)):
-        if match.entity != "regeling" or (reg := kb().regeling(str(match.value))) is None:
-            continue
-        if reg.gemeente not in (None, gemeente(tracker)):
-            continue
-        dispatcher.utter_message(response="utter_onderwerp_regeling", **resident_fields(reg))
-        return [SlotSet("regeling", reg.id)]
-    return None
+    named = [
+        str(m.value) for m in default_matcher().find(" ".join(words)) if m.entity == "regeling"
+    ]
+    return say_regulation_card(dispatcher, tracker, named)
 
 
 class ActionFallback(Action):

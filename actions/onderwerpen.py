@@ -4,6 +4,7 @@ that helps, and places to go, all from ``bot/onderwerpen.yml`` and the knowledge
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,26 @@ def topic_threshold(tracker: Tracker) -> float:
     return ANSWER_SITUATION
 
 
+def say_regulation_card(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reg_ids: Iterable[str],
+    english: bool = False,
+) -> list[dict[str, Any]] | None:
+    """The card of the first of ``reg_ids`` that exists and holds in the person's gemeente, with
+    the regulation put in focus; None when none does."""
+    where = gemeente(tracker)
+    for reg_id in reg_ids:
+        reg = kb().regeling(reg_id)
+        if reg is None or reg.gemeente not in (None, where):
+            continue
+        dispatcher.utter_message(
+            response="utter_onderwerp_regeling", **resident_fields(reg, english)
+        )
+        return [SlotSet("regeling", reg.id)]
+    return None
+
+
 class ActionOnderwerp(Action):
     def name(self) -> str:
         return "action_onderwerp"
@@ -73,15 +94,8 @@ class ActionOnderwerp(Action):
         # A regulation the message names goes first ("cjib" is not the toeslag repayment plan).
         named = named_records(tracker)["regeling"]
         ids = topic.get("regelingen", [])
-        for reg_id in sorted(ids, key=lambda rid: rid not in named):
-            reg = kb().regeling(reg_id)
-            if reg is None or reg.gemeente not in (None, where):
-                continue
-            dispatcher.utter_message(
-                response="utter_onderwerp_regeling", **resident_fields(reg, writes_english(tracker))
-            )
-            events.append(SlotSet("regeling", reg.id))
-            break
+        ordered = sorted(ids, key=lambda rid: rid not in named)
+        events += say_regulation_card(dispatcher, tracker, ordered, writes_english(tracker)) or []
         places = kb().help_for(topic["onderwerp"], where, limit=2)
         if places:
             dispatcher.utter_message(
