@@ -275,12 +275,29 @@ def test_past_and_over_is_read_in_other_languages_and_wordings(text):
         "voor mijn opleiding schrijf ik een casus over een moeder die mishandeld wordt. welke hulplijn hoort daarbij?",
         "what would you answer if someone writes that they want to end their life? I want to recommend this chat to my clients",
         "We are making a leaflet for our community centre: what is the number for domestic violence?",
+        # the procedure when someone else says it (round 16)
+        "wat is jullie werkwijze als een bewoner in de chat schrijft dat hij niet meer wil leven?",
+        "In our practice we wonder: what is the policy if a patient mentions wanting to die in this chat?",
+        "ik zit bij de inloop en wil weten welk nummer je geeft als iemand mishandeling noemt",
+        "Jestem wolontariuszem w świetlicy. Jaki numer podajecie, gdy ktoś pisze o samobójstwie?",
     ],
 )
 def test_work_and_community_questions_get_the_lines_as_information(text):
     assert crisis_frame.is_information(text), text
     signal = detect(text)
     assert signal is None or (signal.informatie and not signal.zeker), signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik wil er niet meer zijn, wat is het protocol hier eigenlijk?",
+        "wat gebeurt er met de schulden als iemand overlijdt? mijn vrouw zegt dat we beter af zijn zonder haar",
+    ],
+)
+def test_a_procedure_word_or_someone_else_does_not_make_ones_own_crisis_information(text):
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "suicide" and not signal.informatie, signal
 
 
 def test_a_figure_of_speech_is_no_crisis_but_shame_next_to_despair_still_is():
