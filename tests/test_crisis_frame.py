@@ -240,6 +240,18 @@ def test_a_sentence_out_of_its_story_counts_less_than_the_whole_message(monkeypa
         ("er is niets meer te eten en het geld is op", "geen_eten_vandaag"),
         ("de aanzegging tot ontruiming is binnen, ze komen vrijdag", "uitzetting_acuut"),
         ("de ontruiming staat op woensdag en ik heb niks geregeld", "uitzetting_acuut"),
+        # round 16: a weekday is days away, the bailiff now at the door, Darija "ghda" (tomorrow)
+        (
+            "de ontruimingsdatum is woensdag, kan iemand de corporatie nog bellen?",
+            "uitzetting_acuut",
+        ),
+        ("we worden dinsdagochtend ontruimd en ik heb nog geen plek", "uitzetting_acuut"),
+        (
+            "de deurwaarder is nu bij de deur en wil beslag leggen op de wasmachine",
+            "uitzetting_acuut",
+        ),
+        ("ghda ghadi ykhrjouni mn dar, chno ndir", "uitzetting_acuut"),
+        ("pani mówi, że muszę oddać pieniądze, bo coś mi się stanie", "geweld"),
     ],
 )
 def test_practical_emergencies_said_with_a_day_are_foreseen_phrases(text, categorie):
@@ -526,3 +538,12 @@ def test_only_a_short_message_is_a_delete_request_the_model_may_not_worry_about(
     assert crisis_frame.is_privacy_request(story)
     assert detect(story) is not None
     assert detect("verwijder alles wat ik heb geschreven") is None
+
+
+def test_a_weekday_that_has_passed_is_not_soon():
+    assert crisis_frame.is_soon("de ontruiming is woensdag")
+    assert not crisis_frame.is_soon("vorige woensdag werd de buurvrouw ontruimd")
+    assert (
+        detect("vorige week dinsdag werd de buurvrouw ontruimd. hoe voorkom ik dat bij mij?")
+        is None
+    )
