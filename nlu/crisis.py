@@ -310,8 +310,13 @@ def detect(text: str) -> CrisisSignal | None:
     if crisis_frame.is_joke(text):
         # "ik ga dood van het lachen haha": no crisis when the model sees nothing worrying, nor
         # on the model's doubt alone unless the joke is taken back ("lol, ik meen het wel").
-        waved_away = not ev.patterns and ev.score < THRESHOLD and not crisis_frame.is_serious(text)
-        return None if ev.score < DOUBT or waved_away else replace(signal, zeker=False)
+        # A suicide pattern in a joke that is taken back ("... lol. nee serieus, ik ben er klaar
+        # mee") is checked, whatever the model says; "haha. maar serieus, wat is ...?" asks on.
+        taken_back = crisis_frame.is_serious(text)
+        waved_away = not ev.patterns and ev.score < THRESHOLD and not taken_back
+        kept = "suicide" in ev.patterns and taken_back and not crisis_frame.asks(text)
+        faint = ev.score < DOUBT and not kept
+        return None if faint or waved_away else replace(signal, zeker=False)
     if crisis_frame.is_figure_of_speech(text) and not ev.patterns:
         return None  # only the model, on words said of a car, of fear or of work
     if (

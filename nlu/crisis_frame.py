@@ -99,20 +99,20 @@ def is_privacy_request(text: str) -> bool:
     return is_delete_request(text) or has("privacy", text)
 
 
-def _asks(text: str) -> bool:
+def asks(text: str) -> bool:
     """Asks something: a question mark or a question's words ("hoe lang", "mag ik")."""
     return "?" in text or has("geldvraag_vraag", text)
 
 
 def is_money_question(text: str) -> bool:
     """Asks something about money or a regulation ("mag ik iets houden van mijn uitkering?")."""
-    return _asks(text) and ("€" in text or has("geldvraag_onderwerp", text))
+    return asks(text) and ("€" in text or has("geldvraag_onderwerp", text))
 
 
 def is_idiom_question(text: str) -> bool:
     """A question with an idiom of killing or not coping said of a thing, a boss or a bill ("mijn
     baas vermoordt me als ik te laat ben, hoe laat gaat het loket open?")."""
-    return _asks(text) and has("idioom", text)
+    return asks(text) and has("idioom", text)
 
 
 def is_soon(text: str) -> bool:
@@ -129,5 +129,11 @@ def present_part(text: str) -> str:
     """The message without its sentences about the past or about things being better now: what is
     left is what the person says about today, and still goes through the safety net."""
     parts = [p for p in _SENTENCE.split(text) if p and p.strip()]
-    keep = [p for p in parts if not (has("verleden", p) or has("herstel", p))]
+    # "nu ben ik vrij en ligt er een brief dat ze me morgen uit huis zetten": a sentence that says
+    # things are better but also names a moment hours or days away is about today, and stays.
+    keep = [
+        p
+        for p in parts
+        if not has("verleden", p) and (not has("herstel", p) or has("binnenkort", p))
+    ]
     return " ".join(keep)

@@ -547,3 +547,54 @@ def test_a_weekday_that_has_passed_is_not_soon():
         detect("vorige week dinsdag werd de buurvrouw ontruimd. hoe voorkom ik dat bij mij?")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    "text,categorie",
+    [
+        # round 16, tuned on the spent set ao, in our own wording
+        ("zo, dan ga ik maar voor de tram liggen, ben ik van de aanmaningen af", "suicide"),
+        ("hoe hoog moet een flat zijn", "suicide"),
+        ("hoeveel slaappillen is te veel? ik kom er niet meer uit met de schulden", "suicide"),
+        (
+            "ik heb er niet alleen geen geld meer voor, en dan bedoel ik niet alleen financieel",
+            "suicide",
+        ),
+        ("de schuldsanering duurt nog 2 jaar. die 2 jaar ga ik niet halen", "suicide"),
+        ("how do I stop my gym membership, won't need it after this weekend", "suicide"),
+        ("mijn ouders dwingen me te trouwen en ze hebben mijn paspoort afgepakt", "geweld"),
+        ("de deurwaarder komt aanstaande donderdag en dan moeten we eruit", "uitzetting_acuut"),
+        ("over drie dagen moeten we het huis uit, de huur is niet betaald", "uitzetting_acuut"),
+        ("yarın değil ama cuma icra memuru evi boşaltmaya geliyor", "uitzetting_acuut"),
+    ],
+)
+def test_spent_set_ao_misses_are_foreseen_in_our_own_wording(text, categorie):
+    signal = detect(text)
+    assert signal is not None and categorie in (signal.categorie, *signal.ook), signal
+
+
+def test_a_joke_that_is_taken_back_keeps_its_pattern():
+    text = "een afmeldknop voor het leven zou fijn zijn haha. nee serieus, ik ben er klaar mee"
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "suicide", signal
+
+
+def test_a_better_now_sentence_with_tomorrow_in_it_is_about_today():
+    text = "vorig jaar zat ik vast. nu ben ik vrij en morgen zetten ze me uit huis"
+    assert crisis_frame.is_past_and_over(text)
+    assert "morgen" in crisis_frame.present_part(text)
+    signal = detect(text)
+    assert signal is not None and signal.categorie == "uitzetting_acuut", signal
+
+
+def test_something_needed_for_work_is_not_a_question_for_work():
+    assert not crisis_frame.is_information(
+        "de deurwaarder komt morgen de auto halen die ik nodig heb voor mijn werk, mag dat?"
+    )
+    assert crisis_frame.is_information("ik vraag dit voor mijn werk: welk nummer is voor geweld?")
+
+
+def test_a_joke_followed_by_a_serious_question_only_asks_on():
+    text = "in de film sloegen ze de deurwaarder in elkaar haha. maar serieus, mag hij zomaar binnenkomen?"
+    signal = detect(text)
+    assert signal is None or not signal.zeker, signal
