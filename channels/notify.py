@@ -198,11 +198,3 @@ def _finished(task: asyncio.Task) -> None:
 def pending() -> int:
     """Notifications still being sent in this process."""
     return len(_tasks)
-
-
-async def drain(timeout: float | None = None) -> list[Notice]:
-    """Wait for the notifications still being sent (shutdown, tests); their outcomes."""
-    if not _tasks:
-        return []
-    done, _ = await asyncio.wait(set(_tasks), timeout=timeout)
-    return [t.result() for t in done if not t.cancelled() and t.exception() is None]
