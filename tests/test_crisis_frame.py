@@ -573,6 +573,10 @@ def test_spent_set_ao_misses_are_foreseen_in_our_own_wording(text, categorie):
     assert signal is not None and categorie in (signal.categorie, *signal.ook), signal
 
 
+def test_a_correction_of_the_topic_is_not_the_and_i_do_not_mean_the_money_pattern():
+    assert detect("nee, dan bedoel ik niet de bijstand maar de huurtoeslag") is None
+
+
 def test_a_joke_that_is_taken_back_keeps_its_pattern():
     text = "een afmeldknop voor het leven zou fijn zijn haha. nee serieus, ik ben er klaar mee"
     signal = detect(text)
