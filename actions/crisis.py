@@ -21,10 +21,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, gemeente, kb
 from actions.fallback import LONG_STORY_WORDS, intent_labels
-from actions.kennis import ANSWER, ANSWER_WHEN_LOST, FULL_QUESTION_WORDS, answer_first
+from actions.kennis import (
+    ANSWER,
+    ANSWER_WHEN_LOST,
+    FULL_QUESTION_WORDS,
+    answer_first,
+    answer_in_context,
+)
 from knowledge import yamlfile
 from knowledge.answers import service_block
+from knowledge.faq import topic_words
 from nlu.crisis import NOT_SURE
+from nlu.crisis_frame import asks
 
 CRISIS_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis.yml"
 LANGUAGES_FILE = Path(__file__).resolve().parent.parent / "bot" / "crisis_talen.yml"
@@ -350,14 +358,37 @@ def moved_on_after_doubt(
         return None
     answered = answer_first(dispatcher, tracker, ANSWER)
     if answered is None:
-        return None
-    dispatcher.utter_message(response="utter_crisis_twijfel_verder", chat=chat_lines(categorie))
+        answered = answer_money_question(dispatcher, tracker, categorie)
+        if answered is None:
+            return None
+    else:
+        dispatcher.utter_message(response="utter_crisis_twijfel_verder", chat=chat_lines(categorie))
     return [
         *answered,
         SlotSet("crisis_twijfel", None),
         SlotSet("crisis_modus", None),
         SlotSet("handoff_reden", None),
     ]
+
+
+def answer_money_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, categorie: str
+) -> list[dict[str, Any]] | None:
+    """A question about money or a regulation in crisis mode that no topic intent caught ("dat is
+    toch niks?? kan er nog wat bij omdat mijn ouders niks geven"): the closest content answer,
+    read with the message before it, then once more where help is, day and night. Better than
+    "ik begrijp niet alles" to someone who asked something we know. None when the message names
+    no topic or nothing is close enough. (A message that is itself a crisis never gets here.)"""
+    text = tracker.latest_message.get("text") or ""
+    if not (asks(text) and topic_words(text)):
+        return None
+    answered = answer_in_context(dispatcher, tracker)
+    if answered is None:
+        answered = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST, buttons=False)
+    if answered is None:
+        return None
+    dispatcher.utter_message(response="utter_crisis_twijfel_verder", chat=chat_lines(categorie))
+    return answered
 
 
 class ActionCrisisVervolg(Action):
@@ -391,6 +422,8 @@ class ActionCrisisVervolg(Action):
             ]
         if intent in {"regelcheck", "achttien_worden", "meerdere_problemen"}:
             dispatcher.utter_message(response="utter_crisis_eerst_mens")
+        elif (answered := answer_money_question(dispatcher, tracker, categorie)) is not None:
+            return [*answered, SlotSet("handoff_reden", "crisis")]
         else:
             beter = intent in {"thank", "chitchat", "greet", "goodbye", "feedback_negatief"}
             dispatcher.utter_message(

@@ -183,3 +183,41 @@ def test_a_child_hurt_at_home_reads_de_kindertelefoon_in_their_own_language():
     assert names[0] == "utter_crisis_geweld"
     assert "De Kindertelefoon" in texts[1] and "under 18" in texts[1], texts[1]
     assert "utter_crisis_jongere" in names
+
+
+def _sure_mode_tracker(before: str, text: str, intent: str) -> Tracker:
+    """Crisis mode after a sure crisis answer; ``before`` is the resident's message before."""
+    t = _mode_tracker(text, intent)
+    t.slots.update({"crisis_twijfel": None})
+    t.events = [{"event": "user", "text": before}, {"event": "user", "text": text}]
+    return t
+
+
+def test_in_crisis_mode_a_money_question_no_intent_caught_is_answered_not_misunderstood():
+    """Not "ik ben een computer en begrijp niet alles": the question read with the message
+    before it gets its answer, then where help is, and crisis mode goes on."""
+    from actions.crisis import ActionCrisisVervolg
+
+    d = CollectingDispatcher()
+    t = _sure_mode_tracker(
+        "ik ben 20 en woon sinds kort alleen, ik heb een bijstandsuitkering",
+        "is dat echt alles wat ik krijg? kan er nog wat bij als mijn ouders niks geven",
+        "nlu_fallback",
+    )
+    events = ActionCrisisVervolg().run(d, t, {})
+    names = [m.get("response") for m in d.messages]
+    assert "utter_vraag_antwoord" in names and "utter_crisis_luister" not in names
+    assert names[-1] == "utter_crisis_twijfel_verder"
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "crisis_modus" not in slots  # still in crisis mode
+    assert slots["handoff_reden"] == "crisis"
+
+
+def test_in_crisis_mode_words_without_a_question_still_get_the_listening_answer():
+    from actions.crisis import ActionCrisisVervolg
+
+    d = CollectingDispatcher()
+    t = _sure_mode_tracker("ik wil er niet meer zijn", "alles is gewoon zwart", "nlu_fallback")
+    ActionCrisisVervolg().run(d, t, {})
+    names = [m.get("response") for m in d.messages]
+    assert names == ["utter_crisis_luister"]
