@@ -34,7 +34,7 @@ from actions.kennis import (
     named_records,
     question_beyond,
     ranked_questions,
-    say_answer,
+    say_answers,
 )
 from actions.regelingen import RegelingAnswer
 from actions.taal import writes_english
@@ -114,7 +114,7 @@ class ActionRegelingRecht(RegelingAnswer, Action):
                 # the age check alone.
                 hits = ranked_questions(tracker, limit=1)
                 if hits and hits[0].score >= ANSWER_WHEN_LOST and hits[0].vraag.record_id == reg.id:
-                    return say_answer(dispatcher, hits[0], tracker=tracker)
+                    return say_answers(dispatcher, tracker, hits[0])
             dispatcher.utter_message(
                 response="utter_regeling_leeftijd",
                 leeftijd=int(age),
@@ -170,7 +170,7 @@ class ActionRegelingBedrag(RegelingAnswer, Action):
             and hit.vraag.facet != "wat"
             and (facets is None or hit.vraag.facet in facets)
         ):
-            return say_answer(dispatcher, hit, tracker=tracker)
+            return say_answers(dispatcher, tracker, hit)
         fields = resident_fields(reg, writes_english(tracker))
         if reg.bedragen:
             dispatcher.utter_message(
@@ -453,7 +453,7 @@ class ActionModus(Action):
         events: list[dict[str, Any]] = []
         if hit is not None and not switch:
             # "heb ik een speciale digid nodig of gewoon de normale": a question, not a switch.
-            return say_answer(dispatcher, hit, tracker=tracker)
+            return say_answers(dispatcher, tracker, hit)
         if hit is None and not switch and len(text.split()) >= FULL_QUESTION_WORDS:
             # A full message that neither names a mode nor introduces a role ("... geen
             # hulpverlener, gewoon iemand die luistert") is a question, never a switch: the
@@ -465,5 +465,5 @@ class ActionModus(Action):
             dispatcher.utter_message(response="utter_bewoner_modus")
         events.append(SlotSet("modus", wanted))
         if hit is not None:
-            events += say_answer(dispatcher, hit, tracker=tracker)
+            events += say_answers(dispatcher, tracker, hit)
         return events

@@ -32,7 +32,14 @@ from actions.overzicht import answer_overview
 from actions.taal import writes_english
 from knowledge import glossary
 from knowledge.answers import ONLY_DUTCH, datum, places_line
-from knowledge.faq import CONTEXT, VraagHit, is_follow_up, split_questions, topic_words
+from knowledge.faq import (
+    CONTEXT,
+    VraagHit,
+    is_follow_up,
+    question_halves,
+    split_questions,
+    topic_words,
+)
 from knowledge.text import normalize_text
 from nlu.entities import default_matcher
 
@@ -424,7 +431,7 @@ def answer_first(
     )
     if (
         not staff_only
-        and not clear
+        and (not clear or only_asks_how_to_reach(last_text(tracker), named))
         and (contact := answer_contact(dispatcher, tracker, named)) is not None
     ):
         return contact  # "duo bellen welk nummer": how to reach them, whatever else is named
@@ -434,7 +441,56 @@ def answer_first(
         # Asked again: the answer did not help. Not the same text again, but a person.
         dispatcher.utter_message(response="utter_vraag_herhaald")
         return []
-    return say_answer(dispatcher, hits[0], buttons, tracker=tracker)
+    return say_answers(dispatcher, tracker, hits[0], buttons)
+
+
+def say_answers(
+    dispatcher: CollectingDispatcher, tracker: Tracker, best: VraagHit, buttons: bool = True
+) -> list[dict[str, Any]]:
+    """Utter the answer to the message: ``best``, or for two questions joined by "en" each
+    half's answer (:func:`answers_in_order`). Buttons go under the last answer; the events (the
+    focus) are the first answer's."""
+    answers = answers_in_order(tracker, best)
+    events = say_answer(dispatcher, answers[0], buttons and len(answers) == 1, tracker=tracker)
+    for hit in answers[1:]:
+        say_answer(dispatcher, hit, buttons and hit is answers[-1], tracker=tracker)
+    return events
+
+
+def answers_in_order(tracker: Tracker, best: VraagHit) -> list[VraagHit]:
+    """The answers to give, in order: ``best`` (the whole message's closest question), or for two
+    questions joined by "en" ("welke bijstandsnorm geldt in 2026 en welke vermogensgrens?") each
+    half's own answer, first half first, when the content has one close enough (at most two, no
+    answer twice). The conversation's focus is the first answer's."""
+    halves = question_halves(last_text(tracker))
+    if not halves:
+        return [best]
+    found: list[VraagHit] = []
+    for half in halves:
+        named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
+        for match in default_matcher().find(half):
+            if match.entity in named:
+                named[match.entity].add(str(match.value))
+        hits = kb().ask(
+            half,
+            named=named,
+            focus=best.vraag.record_id,
+            gemeente=gemeente(tracker),
+            staff=staff_view(tracker),
+            english=writes_english(tracker),
+            limit=1,
+        )
+        if (
+            hits
+            and hits[0].score >= ANSWER_WHEN_LOST
+            and all(hits[0].vraag.antwoord != h.vraag.antwoord for h in found)
+        ):
+            found.append(hits[0])
+    if best.vraag.sleutel not in {h.vraag.sleutel for h in found}:
+        # The whole message is closest to a question neither half is: it stays the answer, and
+        # a half's own answer may follow it.
+        found = [best, *(h for h in found if h.vraag.antwoord != best.vraag.antwoord)]
+    return found[:2]
 
 
 def _buttons_for(hits: list[VraagHit]) -> list[dict[str, str]]:
@@ -469,7 +525,7 @@ def answer_closest(
     hits = ranked_questions(tracker, limit=3)
     if not hits or hits[0].score < minimum:
         return None
-    events = say_answer(dispatcher, hits[0], buttons=False, tracker=tracker)
+    events = say_answers(dispatcher, tracker, hits[0], buttons=False)
     others = [h for h in hits[1:] if h.score >= SUGGEST]
     if others:
         dispatcher.utter_message(response="utter_vraag_of_bedoel_je", buttons=_buttons_for(others))
@@ -547,6 +603,15 @@ def _own_topic(text: str) -> set[str]:
     return topic_words(CONTACT.sub(" ", normalize_text(text)))
 
 
+def only_asks_how_to_reach(text: str, named: dict[str, set[str]]) -> bool:
+    """ "welk nummer kan ik daarvoor bellen?", "ok en hun adres": asks only how to reach someone,
+    and names nothing. After an answer that is a follow-up about the organisation in focus, even
+    when the content has a question close to the words ("kan ik bellen voor de bbz")."""
+    return bool(CONTACT.search(normalize_text(text))) and not (
+        _own_topic(text) or any(named.values())
+    )
+
+
 def answer_contact(
     dispatcher: CollectingDispatcher, tracker: Tracker, named: dict[str, set[str]]
 ) -> list[dict[str, Any]] | None:
@@ -569,6 +634,10 @@ def answer_contact(
     else:
         reg = kb().regeling(focus)
         org_id = reg.uitvoerder_organisatie if reg else focus
+        if reg and not org_id and not reg.gemeente and "gemeente" in reg.uitvoerder.lower():
+            # A national rule the gemeente carries out (the Bbz): the front door of the
+            # resident's gemeente, where the social map has one ("gemeente_amsterdam").
+            org_id = f"gemeente_{gemeente(tracker)}"
     services = _public_services([org_id]) if org_id else []
     return say_organisation(dispatcher, services, tracker) if services else None
 

@@ -97,7 +97,8 @@ GENERIC = frozenset(
     kun kan nodig vraag vragen iemand mensen persoon goed echt alleen ergens waar wanneer hoelang
     lang zelf nieuw nieuwe oud oude brief meenemen aanvragen aanvraag aanvra recht voorwaarde
     voorwaarden papieren documenten hoeveel terugwerkende terugwerken kracht terug aanmelden wat
-    met mee zonder toch wel heel sinds omdat want maar hem haar hun ons jullie hoi hallo dag""".split()
+    met mee zonder toch wel heel sinds omdat want maar hem haar hun ons jullie hoi hallo dag
+    welk welke daarvoor daarover daarmee hiervoor hierover ervoor erover""".split()
 )
 
 #: A message that asks for someone or something that helps ("is er een club die...", "bestaat er
@@ -240,6 +241,40 @@ def split_questions(text: str) -> list[tuple[int, int]]:
         spans = [(a, b) for a, b in zip(cut, cut[1:], strict=False) if b > a]
     spans = [(a, b) for a, b in spans if len(text[a:b].split()) >= MIN_PART_WORDS]
     return spans if len(spans) >= 2 else []
+
+
+#: "... en welke vermogensgrens?", "... en bestaat er een extra bedrag?": a second question joined
+#: to the first with "en" (or "and"), asking something of its own.
+_AND_ASKS = re.compile(
+    r",?\s+(?:en|and|en ook)\s+(?=(?:welke|welk|hoeveel|hoe|wat|waar|wie|wanneer|tot wanneer"
+    r"|is er|zijn er|bestaat|bestaan|kan ik|kun je|kan hij|kan zij|mag ik|mag hij|moet ik"
+    r"|krijg ik|krijgt hij|krijgt zij|what|how|which|where|who|when|is there|are there|can i"
+    r"|do i)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]+\s*")
+
+
+def question_halves(text: str) -> tuple[str, str] | None:
+    """The two questions joined by "en" in the message's last question sentence ("welke
+    bijstandsnorm geldt in 2026 en welke vermogensgrens?"), each with the years the message names
+    (the first half says "in 2026" for both); None for one question. Numbered or separate
+    questions are :func:`split_questions`' work."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text.rstrip())]
+    start = ends[-1] if ends else 0
+    sentence = text[start:]
+    match = _AND_ASKS.search(sentence)
+    if not match or len(sentence[: match.start()].split()) < MIN_PART_WORDS:
+        return None
+    first, second = sentence[: match.start()].strip(), sentence[match.end() :].strip()
+    if len(second.split()) < 2:
+        return None
+    years = years_named(text)
+
+    def with_years(part: str) -> str:
+        return " ".join([part, *map(str, sorted(years - years_named(part)))])
+
+    return with_years(first), with_years(second)
 
 
 #: A short question about cost and nothing else ("en is dat gratis?", "kost het iets",

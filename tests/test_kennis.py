@@ -42,3 +42,14 @@ async def test_offer_buttons_lead_to_the_form(conversation):
     assert "/achttien_lijst" in payloads
     form = await conversation.say("/achttien_lijst")
     assert "In welke maand" in form
+
+
+async def test_two_questions_joined_with_en_get_two_answers(conversation):
+    """Two questions in one sentence: both answers, the first one first (before, only one of
+    them was answered)."""
+    reply = await conversation.say(
+        "wat is de vermogensgrens in de bijstand en hoeveel mag ik bijverdienen?"
+    )
+    assert "8.000" in reply.text
+    assert "15%" in reply.text
+    assert reply.text.index("8.000") < reply.text.index("15%")

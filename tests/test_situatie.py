@@ -74,6 +74,29 @@ def test_several_questions_in_one_message_are_split(text, parts):
     assert len(split_questions(text)) == parts
 
 
+@pytest.mark.parametrize(
+    "text,halves",
+    [
+        (
+            "Cliënt is 63, alleenstaand. Welke bijstandsnorm geldt in 2026 en welke vermogensgrens?",
+            # the year of the first half holds for both
+            ("Welke bijstandsnorm geldt in 2026", "welke vermogensgrens? 2026"),
+        ),
+        (
+            "hoeveel huurtoeslag krijg ik en hoe vraag ik het aan",
+            ("hoeveel huurtoeslag krijg ik", "hoe vraag ik het aan"),
+        ),
+        ("hoeveel bijstand krijg ik", None),
+        ("brood en melk", None),  # "en" without a question after it
+        ("wat is het en hoe", None),  # a second half of one word is no question
+    ],
+)
+def test_two_questions_joined_with_en_are_found(text, halves):
+    from knowledge.faq import question_halves
+
+    assert question_halves(text) == halves
+
+
 def test_conditions_fit_the_first_reply_and_say_how_many_more():
     from actions.gesprek import fit_in_first_reply
 
