@@ -600,3 +600,26 @@ def test_a_model_only_danger_yields_to_a_night_outside_its_pattern_names(pattern
 )
 def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
     assert not pattern_hits_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "categorie"),
+    [
+        # Round 17, tuned on the spent set ar, in our own words: each sentence is caught by a
+        # pattern, not only by the model.
+        ("haha dan spring ik toch van de erasmusbrug, opgelost", "suicide"),
+        ("ik zie een hoog dak en de zwaartekracht doet de rest", "suicide"),
+        ("na mijn poging vorig jaar voel ik het nu weer aankomen", "suicide"),
+        ("ik zou zo graag willen inslapen en niet meer hoeven", "suicide"),
+        ("ik heb 113 gebeld maar zat in de wacht en ik kan niet meer wachten", "suicide"),
+        ("het vonnis zegt dat we binnen tien dagen eruit moeten", "uitzetting_acuut"),
+        ("mijn moeder wordt volgende week uit haar huis gezet", "uitzetting_acuut"),
+        ("we moeten vrijdag weg van de camping en hebben geen ander adres", "uitzetting_acuut"),
+        ("geen eten meer tot de 1e en de kinderen vragen erom", "geen_eten_vandaag"),
+        ("ik kom maandag vrij uit de gevangenis en heb nog geen slaapplek", "dakloos_vannacht"),
+    ],
+)
+def test_round_17_patterns_catch_their_sentence(text, categorie):
+    from nlu.crisis import pattern_hits
+
+    assert categorie in pattern_hits(text), pattern_hits(text)
