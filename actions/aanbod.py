@@ -20,7 +20,7 @@ from actions.fallback import ActionFallback
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
 from actions.onderwerpen import ANSWER_TOPIC_QUESTION, asks_full_question
 from actions.overzicht import gave_overview
-from knowledge.faq import is_follow_up
+from knowledge.faq import is_follow_up, topic_words
 from knowledge.text import normalize_text
 from nlu import numbers
 
@@ -35,6 +35,26 @@ def about_18(text: str) -> bool:
     if not _EIGHTEEN.search(norm):
         return False
     return all(m.group(1) == "18" for m in _OTHER_AGE.finditer(norm))
+
+
+# "wat moet ik regelen", "wat verandert er": what the checklist itself answers.
+_CHECKLIST_WORDS = re.compile(
+    r"\b(regelen|geregeld|regel|veranderen|verandert|verandering|veranderingen|doen|checklist"
+    r"|lijstje|lijst|allemaal|alles|arrange|change|changes|word|wordt|worden|turn|turns|jarig"
+    r"|verjaardag|birthday|maand|month|jaar|year)\b"
+)
+
+
+def asks_one_thing(text: str) -> bool:
+    """Next to turning 18, the message asks about one thing ("stopt de kinderbijslag dan?",
+    "moet ik het hele jaar eigen risico betalen?"), not what to arrange in general: a question
+    with topic words left after the birthday and the checklist's own words are taken out."""
+    norm = normalize_text(text)
+    if not (asks_full_question(text) or "?" in text):
+        return False
+    rest = _CHECKLIST_WORDS.sub(" ", _EIGHTEEN.sub(" ", norm))
+    rest = " ".join(w for w in rest.split() if w not in numbers.MONTHS and not w.isdigit())
+    return bool(topic_words(rest))
 
 
 class ActionAchttienVraag(Action):
@@ -52,9 +72,19 @@ class ActionAchttienVraag(Action):
             return ActionFallback().run(dispatcher, tracker, domain)
         day = numbers.parse_birthday_18(text, dt.date.today()) if text else None
         if day:
+            month = SlotSet("achttien_maand", day.isoformat())
+            if asks_one_thing(text):
+                # "mijn zoon wordt in februari 18, stopt de kinderbijslag dan meteen?": that
+                # question first; the checklist with his dates is one tap away.
+                named = any(named_records(tracker).values())
+                threshold = ANSWER_WHEN_LOST if named else ANSWER_TOPIC_QUESTION
+                events = answer_first(dispatcher, tracker, threshold)
+                if events is not None:
+                    dispatcher.utter_message(response="utter_achttien_lijst_aanbod")
+                    return [*events, month]
             # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,
             # so the personal checklist with dates is the answer.
-            return [SlotSet("achttien_maand", day.isoformat()), FollowupAction("action_achttien")]
+            return [month, FollowupAction("action_achttien")]
         # "zoon is 18 geworden, krijgt hij studiefinanciering": a regulation named next to the age
         # is what the question is about, so a question about it needs less to be answered.
         named = any(named_records(tracker).values())

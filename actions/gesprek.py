@@ -28,6 +28,7 @@ from actions.kennis import (
     ANSWER_WHEN_LOST,
     FULL_QUESTION_WORDS,
     SUGGEST,
+    answer_contact,
     answer_first,
     answer_from_content,
     message_before,
@@ -454,6 +455,14 @@ class ActionModus(Action):
         if hit is not None and not switch:
             # "heb ik een speciale digid nodig of gewoon de normale": a question, not a switch.
             return say_answers(dispatcher, tracker, hit)
+        if (
+            not switch
+            and not explicit
+            and (contact := answer_contact(dispatcher, tracker, named_records(tracker), True))
+            is not None
+        ):
+            # "tel.nr FBNA voor hulpverleners?": how to reach them, with the professionals' line.
+            return contact
         if hit is None and not switch and len(text.split()) >= FULL_QUESTION_WORDS:
             # A full message that neither names a mode nor introduces a role ("... geen
             # hulpverlener, gewoon iemand die luistert") is a question, never a switch: the

@@ -573,12 +573,14 @@ def say_organisation(
     return []
 
 
-def _public_services(org_ids: list[str]) -> list:
+def _public_services(org_ids: list[str], staff: bool = False) -> list:
+    """The services of these organisations a resident can use; for staff also the ones only
+    professionals can reach ("tel.nr FBNA voor hulpverleners")."""
     return [
         s
         for oid in org_ids
         for s in kb().organisation_services(oid)
-        if not s.alleen_via_professional
+        if staff or not s.alleen_via_professional
     ]
 
 
@@ -603,6 +605,18 @@ def _own_topic(text: str) -> set[str]:
     return topic_words(CONTACT.sub(" ", normalize_text(text)))
 
 
+def body_of(uitvoerder: str) -> str | None:
+    """The organisation of the social map whose name the regulation's ``uitvoerder`` starts
+    with ("Fonds Bijzondere Noden Amsterdam (via een hulpverlener)" -> fbna), or None."""
+    name = uitvoerder.split("(")[0].strip().lower()
+    if not name:
+        return None
+    for service in kb().services_by_id().values():
+        if service.organisatie.lower().startswith(name):
+            return service.organisatie_id
+    return None
+
+
 def only_asks_how_to_reach(text: str, named: dict[str, set[str]]) -> bool:
     """ "welk nummer kan ik daarvoor bellen?", "ok en hun adres": asks only how to reach someone,
     and names nothing. After an answer that is a follow-up about the organisation in focus, even
@@ -613,7 +627,10 @@ def only_asks_how_to_reach(text: str, named: dict[str, set[str]]) -> bool:
 
 
 def answer_contact(
-    dispatcher: CollectingDispatcher, tracker: Tracker, named: dict[str, set[str]]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    named: dict[str, set[str]],
+    staff: bool = False,
 ) -> list[dict[str, Any]] | None:
     """A message asking how to reach someone: the card of the one organisation it names, or for
     a follow-up that names nothing, of the organisation in focus (or of the body that carries out
@@ -628,6 +645,10 @@ def answer_contact(
         # "duo bellen welk nummer", "telefoonnummer voor zorgtoeslag": who carries it out.
         reg = kb().regeling(next(iter(named["regeling"])))
         org_id = reg.uitvoerder_organisatie if reg else None
+        if reg and (staff or staff_view(tracker)):
+            # "tel.nr FBNA voor hulpverleners": for staff the body itself, not the resident's
+            # front door to it (the buurtteam).
+            org_id = body_of(reg.uitvoerder) or org_id
     elif any(named.values()) or _own_topic(text) or not (focus := in_focus(tracker)):
         # "ik heb een huurachterstand, wie kan ik bellen?" is about its own topic, not the focus.
         return None
@@ -638,7 +659,7 @@ def answer_contact(
             # A national rule the gemeente carries out (the Bbz): the front door of the
             # resident's gemeente, where the social map has one ("gemeente_amsterdam").
             org_id = f"gemeente_{gemeente(tracker)}"
-    services = _public_services([org_id]) if org_id else []
+    services = _public_services([org_id], staff_view(tracker) or staff) if org_id else []
     return say_organisation(dispatcher, services, tracker) if services else None
 
 

@@ -350,3 +350,31 @@ def test_a_turkish_or_polish_money_question_gets_the_dutch_card_and_the_note(tex
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
     assert msgs[-1].get("text") and "buurtteam" in msgs[-1]["text"]
+
+
+def test_a_phone_number_for_professionals_is_a_question_not_a_switch_to_staff_mode():
+    """'tel nr juridisch loket voor hulpverleners?' under the mode intent: the organisation's
+    card, and the mode stays as it was (before, staff mode was switched on and nothing answered)."""
+    from actions.gesprek import ActionModus
+
+    t = tracker("tel nr juridisch loket voor hulpverleners?", "modus")
+    t.latest_message["entities"] = [{"entity": "organisatie", "value": "juridisch_loket"}]
+    msgs, events = run(ActionModus(), t)
+    said = " ".join(str(v) for m in msgs for v in m.values() if isinstance(v, str))
+    assert "0900-8020" in said
+    assert "utter_medewerker_modus" not in [m.get("response") for m in msgs]
+    assert not [e for e in events if e.get("name") == "modus"]
+
+
+def test_a_card_for_professionals_under_the_mode_intent_shows_their_line():
+    """The same where the NLU names the fund's regulation and no question is close: the fund's
+    card with the professionals' line (not the buurtteam, the resident's way in), no switch."""
+    from actions.gesprek import ActionModus
+
+    t = tracker("tel.nr FBNA voor hulpverleners?", "modus")
+    t.latest_message["entities"] = [{"entity": "regeling", "value": "noodfonds_fbna_amsterdam"}]
+    msgs, events = run(ActionModus(), t)
+    assert "utter_medewerker_modus" not in [m.get("response") for m in msgs]
+    said = " ".join(str(v) for m in msgs for v in m.values() if isinstance(v, str))
+    assert "Fonds Bijzondere Noden" in said
+    assert not [e for e in events if e.get("name") == "modus"]
