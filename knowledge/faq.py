@@ -41,8 +41,10 @@ from knowledge.aspects import aspects_of, opposite
 from knowledge.engine_cache import PerEngine
 from knowledge.life_stage import (
     aow_lists,
+    asks_about_18_to_20,
     asks_about_income,
     for_young_only,
+    only_older_than_20,
     shows_aow_age,
     shows_youth,
 )
@@ -78,6 +80,9 @@ PAST_YEAR_PENALTY = 0.05
 #: everyone wins a tie ("ik betaal mijn zorgpremie al 5 maanden niet" is about the CAK, not
 #: about a parent who does not pay). See knowledge/life_stage.py.
 YOUTH_PENALTY = 0.05
+#: Drop for a question about 18-20-year-olds when every age the message states is 21 or more
+#: ("ik ben 34 ... hoeveel bijstand krijg je als je alleen bent").
+ADULT_AGE_SHIFT = 0.15
 #: Around the AOW age: regulations that stop at it (bijstand, IIT) drop this much, and the AIO
 #: rises as much when the message asks about income ("mijn vader is 68 en heeft een klein
 #: aowtje, wat is het minimum?").
@@ -520,6 +525,7 @@ class QuestionIndex:
         years = years_named(text)
         helper = asks_for_helper(text)
         young = shows_youth(text)
+        older = only_older_than_20(text)
         until_aow, from_aow, aow_from_age = aow_lists()
         aow_age = shows_aow_age(text, aow_from_age)
         aow_income = aow_age and asks_about_income(text)
@@ -572,6 +578,11 @@ class QuestionIndex:
             if v.voor_jongeren and not young and not in_focus and not is_named:
                 score -= YOUTH_PENALTY
                 reasons.append("voor jongeren; niets in het bericht wijst op een jongere")
+            if older and asks_about_18_to_20(v.vraag):
+                score -= ADULT_AGE_SHIFT
+                reasons.append(
+                    "over 18 tot 21 jaar; het bericht noemt een leeftijd van 21 of ouder"
+                )
             if aow_age and not is_named and v.record_id in until_aow:
                 score -= AOW_AGE_SHIFT
                 reasons.append("stopt bij de AOW-leeftijd; het bericht gaat over iemand met AOW")

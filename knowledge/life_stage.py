@@ -51,6 +51,29 @@ _INCOME_ASK = re.compile(
 )
 
 
+#: A question about the 18-20 group ("Hoeveel bijstand krijg ik als ik 18, 19 of 20 ben?").
+_ASKS_18_TO_20 = re.compile(
+    r"\b18\b.{0,20}\b(19|20|21)\b|\b(jonger dan|onder de) 21\b|\b18 ?- ?20\b"
+)
+
+
+def stated_ages(text: str) -> list[int]:
+    """The ages a message states ("ik ben 34", "mijn moeder van 70", "(63)")."""
+    return [int(next(g for g in m.groups() if g)) for m in _AGE.finditer(normalize_text(text))]
+
+
+def only_older_than_20(text: str) -> bool:
+    """The message states an age, and every age it states is 21 or more (up to 110)."""
+    ages = stated_ages(text)
+    return bool(ages) and all(21 <= age <= 110 for age in ages)
+
+
+@lru_cache(maxsize=4096)
+def asks_about_18_to_20(question: str) -> bool:
+    """The content's question is about people of 18, 19 or 20 only."""
+    return bool(_ASKS_18_TO_20.search(normalize_text(question)))
+
+
 def shows_youth(text: str) -> bool:
     """A sign the message is from or about a young person: an age of 15-27, '18', school,
     study, 'mijn ouders'."""

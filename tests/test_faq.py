@@ -427,3 +427,22 @@ def test_a_regulation_asked_about_stays_named(message):
 
     named = _named(message)
     assert named["regeling"] and not named[CONTEXT], named
+
+
+def test_a_stated_age_of_21_or_more_drops_the_question_about_18_to_20(kb):
+    """'ik ben 34 ... hoeveel bijstand krijg je als je alleen bent': the norm for a single adult,
+    not the one for 18-20-year-olds (which ranked first before)."""
+    message = (
+        "ik ben 34, woon alleen en ben mijn baan kwijt, geen ww. hoeveel bijstand krijg je "
+        "eigenlijk als je alleen bent"
+    )
+    hits = kb.ask(message, named={"regeling": {"bijstand"}}, gemeente="amsterdam")
+    assert hits[0].vraag.sleutel == "bijstand:hoeveel_alleenstaand", [
+        (h.vraag.sleutel, round(h.score, 2)) for h in hits[:3]
+    ]
+    young = kb.ask(
+        "ik ben 19, woon alleen. hoeveel bijstand krijg je als je alleen bent",
+        named={"regeling": {"bijstand"}},
+        gemeente="amsterdam",
+    )
+    assert young[0].vraag.sleutel == "bijstand:hoeveel_18_20"
