@@ -16,6 +16,8 @@ from knowledge.glossary import added_words
         # everyday Dutch for the content's own words
         ("ik heb 10 duizend gespaard", {"spaargeld", "vermogen"}),
         ("ik heb een eenmanszaak die slecht loopt", {"zelfstandige", "bbz"}),
+        # a zzp'er asking about "bijstand" means the Bbz too (bbz names its record)
+        ("ik ben zzp schilder, kan ik bijstand zonder mijn bedrijf te stoppen", {"bbz"}),
         ("telt de overwaarde mee", {"eigen", "huis", "vermogen"}),
         ("how much can i have in savings on welfare", {"spaargeld", "vermogen", "bijstand"}),
         ("my wife and i are both over 21", {"gehuwden", "partners"}),
