@@ -21,6 +21,7 @@ from actions.common import last_text
 from actions.kennis import CONTACT, question_beyond, say_answer
 from actions.taal import language_note
 from knowledge.text import normalize_text
+from nlu.crisis_frame import is_privacy_request
 
 ACTION_NAME = "action_verwijder_gesprek"
 
@@ -97,13 +98,17 @@ class ActionPrivacy(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        about_chat = bool(_ABOUT_THIS_CHAT.search(normalize_text(last_text(tracker))))
+        text = last_text(tracker)
+        # "does my klantmanager read what i type here?", "czy gmina zobaczy to co pisze?": the
+        # crisis frame's privacy words (bot/crisis_kader.yml) say it is about this chat too.
+        plainly = is_privacy_request(text)
+        about_chat = plainly or bool(_ABOUT_THIS_CHAT.search(normalize_text(text)))
         hit = None if about_chat else question_beyond(tracker, _PRIVACY_FRAME)
         if hit is not None:
             # "kan ik ergens anoniem bellen over mijn schulden?": a question about help that is
             # anonymous, not about what this chat stores.
             return say_answer(dispatcher, hit, tracker=tracker)
-        if asks_how_to_reach(last_text(tracker)):
+        if not plainly and asks_how_to_reach(text):
             # Not about this chat's data: who to call, with the conversation as context.
             from actions.fallback import ActionFallback  # noqa: PLC0415 - fallback imports kennis
 

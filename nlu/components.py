@@ -69,11 +69,18 @@ def _set_intent(message: Message, name: str) -> None:
     )
 
 
+#: Intents the router leaves alone: already about privacy, or a crisis.
+PRIVACY_INTENTS = frozenset({"privacy_vraag", "verwijder_gesprek", "crisis"})
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class PrivacyRequestRouter(StatelessComponent):
-    """A short request to delete the conversation, or about who reads it, that the classifier
-    could not place (``nlu_fallback``: mostly Polish, Turkish, Arabic, Darija, Papiamentu) goes to
-    ``verwijder_gesprek`` or ``privacy_vraag``. Word lists in ``bot/crisis_kader.yml`` (the crisis
+    """A short request to delete the conversation, or about who reads it, goes to
+    ``verwijder_gesprek`` or ``privacy_vraag``, whatever the classifier made of it: it could not
+    place most Polish, Turkish, Arabic, Darija and Papiamentu ones (``nlu_fallback``), and read
+    English ones ("how long do you keep my chats? can the belastingdienst ask for them") as the
+    organisation they name. A short message that asks plainly for a person ("I'd rather speak
+    with a human", "bir insanla konuşmak istiyorum") goes to ``vraag_mens`` the same way. Word lists in ``bot/crisis_kader.yml`` (the crisis
     net reads them too); the classifier learned the language, not the request, from examples
     in other languages. Deleting is always confirmed first, so a wrong route costs one tap."""
 
@@ -81,7 +88,7 @@ class PrivacyRequestRouter(StatelessComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
-            if intent != "nlu_fallback" or _PAYLOAD.match(text):
+            if intent in PRIVACY_INTENTS or _PAYLOAD.match(text):
                 continue
             if len(text.split()) > PRIVACY_REQUEST_WORDS:
                 continue
@@ -89,6 +96,8 @@ class PrivacyRequestRouter(StatelessComponent):
                 name = "verwijder_gesprek"
             elif crisis_frame.is_privacy_request(text):
                 name = "privacy_vraag"
+            elif crisis_frame.has("mens", text):
+                name = "vraag_mens"
             else:
                 continue
             _set_intent(message, name)

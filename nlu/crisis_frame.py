@@ -42,6 +42,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
             "ernst",
             "privacy",
             "wissen",
+            "mens",
         )
     }
     out["grap_emoji"] = re.compile("|".join(re.escape(e) for e in data["grap_emoji"]))
