@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, last_text
 from actions.fallback import ActionFallback
+from actions.gesprek import achttien_items, when_for
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
 from actions.onderwerpen import ANSWER_TOPIC_QUESTION, asks_full_question
 from actions.overzicht import gave_overview
@@ -57,6 +58,25 @@ def asks_one_thing(text: str) -> bool:
     return bool(topic_words(rest))
 
 
+def say_date_for_them(
+    dispatcher: CollectingDispatcher, events: list[dict[str, Any]], birthday: dt.date
+) -> None:
+    """After the answer about one regulation ("vanaf wanneer moet ik zelf premie betalen?"), the
+    date that follows for this person from the checklist ("Vanaf 1 april 2027"), when the
+    checklist counts that regulation from the birthday month."""
+    asked = next(
+        (str(e.get("value")) for e in events if e.get("name") == "vraag" and e.get("value")), ""
+    )
+    record = asked.split(":")[0]
+    item = next((i for i in achttien_items() if i["id"] == record and "maanden" in i), None)
+    if item is not None:
+        dispatcher.utter_message(
+            response="utter_achttien_voor_jou",
+            maand=numbers.month_year_label(birthday),
+            wanneer=when_for(item, birthday),
+        )
+
+
 class ActionAchttienVraag(Action):
     """'ik word 18', 'mijn zoon wordt 18, moet hij ...': the answer, then the checklist offer."""
 
@@ -76,10 +96,11 @@ class ActionAchttienVraag(Action):
             if asks_one_thing(text):
                 # "mijn zoon wordt in februari 18, stopt de kinderbijslag dan meteen?": that
                 # question first; the checklist with his dates is one tap away.
-                named = any(named_records(tracker).values())
-                threshold = ANSWER_WHEN_LOST if named else ANSWER_TOPIC_QUESTION
-                events = answer_first(dispatcher, tracker, threshold)
+                # The checklist stays one tap away, so a question that is only fairly close
+                # still answers better than the whole list.
+                events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
                 if events is not None:
+                    say_date_for_them(dispatcher, events, day)
                     dispatcher.utter_message(response="utter_achttien_lijst_aanbod")
                     return [*events, month]
             # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,

@@ -199,7 +199,7 @@ def achttien_items() -> list[dict[str, Any]]:
     return yamlfile.read(ACHTTIEN_FILE)["regelingen"]
 
 
-def _when(item: dict[str, Any], birthday: dt.date | None, today: dt.date | None = None) -> str:
+def when_for(item: dict[str, Any], birthday: dt.date | None, today: dt.date | None = None) -> str:
     """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording. A date that has
     already passed is never shown as a to-do: it says to do it now (issue #17 item 5)."""
     if birthday is None or "maanden" not in item:
@@ -263,7 +263,7 @@ class ActionAchttien(Action):
                 if item.get("stap"):
                     fields["volgende_stap"] = item["stap"]
                 dispatcher.utter_message(
-                    response="utter_achttien_datum_punt", wanneer=_when(item, birthday), **fields
+                    response="utter_achttien_datum_punt", wanneer=when_for(item, birthday), **fields
                 )
         dispatcher.utter_message(response="utter_achttien_slot")
         return [SlotSet("achttien_maand", None)]

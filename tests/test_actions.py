@@ -149,14 +149,14 @@ def test_turning_18_checklist_never_shows_a_past_date_as_a_to_do():
     """Someone who turns 18 next month: 'apply 3 months before' is already past, so: now."""
     import datetime as dt
 
-    from actions.gesprek import _when, achttien_items
+    from actions.gesprek import achttien_items, when_for
 
     today = dt.date(2026, 11, 30)
     birthday = dt.date(2026, 12, 1)
     items = {i["id"]: i for i in achttien_items()}
-    scholieren = _when(items["tegemoetkoming_scholieren"], birthday, today)
+    scholieren = when_for(items["tegemoetkoming_scholieren"], birthday, today)
     assert scholieren.startswith("Nu al") and "september 2026" in scholieren
-    zorg = _when(items["zorgverzekering_18"], birthday, today)
+    zorg = when_for(items["zorgverzekering_18"], birthday, today)
     assert zorg == "Vanaf 1 januari 2027"
 
 
