@@ -623,3 +623,26 @@ def test_round_17_patterns_catch_their_sentence(text, categorie):
     from nlu.crisis import pattern_hits
 
     assert categorie in pattern_hits(text), pattern_hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "categorie"),
+    [
+        # Round 17b, tuned on the spent set au, in our own words.
+        ("ik heb vandaag een touw gekocht, meer hoef ik niet", "suicide"),
+        ("hoeveel slaappillen is genoeg om niet meer wakker te worden", "suicide"),
+        ("op de snelweg stuur ik mijn auto soms bijna tegen een boom", "suicide"),
+        ("mijn vrouw is in mei overleden en ik wil gewoon bij haar zijn", "suicide"),
+        ("krijgt mijn zoon iets als ik overlijd, misschien door eigen toedoen", "suicide"),
+        ("hij zegt dat hij vannacht van de flat gaat", "suicide"),
+        ("ik hoor geschreeuw bij de buren en de kinderen huilen, niemand doet open", "gevaar_nu"),
+        ("geen eten meer, de kinderen huilen", "geen_eten_vandaag"),
+        ("we hebben alleen nog brood in huis", "geen_eten_vandaag"),
+        ("de ontruiming staat gepland op maandag", "uitzetting_acuut"),
+        ("de verhuurder zegt dat ik vrijdag mijn kamer uit moet", "uitzetting_acuut"),
+    ],
+)
+def test_round_17b_patterns_catch_their_sentence(text, categorie):
+    from nlu.crisis import pattern_hits
+
+    assert categorie in pattern_hits(text), pattern_hits(text)
