@@ -110,6 +110,10 @@ def _month_in(norm: str) -> int | None:
     return None
 
 
+#: Turning 18 told as past: "18 geworden", "toen ik 18 werd", "turned 18".
+_PAST = re.compile(r"\b(geworden|werd|turned|became)\b")
+
+
 def parse_birthday_18(text: str, today: dt.date) -> dt.date | None:
     """The first day of the month in which someone turns 18, from what they typed.
 
@@ -139,7 +143,11 @@ def parse_birthday_18(text: str, today: dt.date) -> dt.date | None:
     year_m = re.search(r"\b(19|20)\d{2}\b", norm)
     if year_m:
         return _as_18th(month, int(year_m.group(0)), today)
-    year = today.year if month >= today.month else today.year + 1
+    if _PAST.search(norm):
+        # "ik ben op 31 januari 18 geworden": the last such month, not the next one.
+        year = today.year if month <= today.month else today.year - 1
+    else:
+        year = today.year if month >= today.month else today.year + 1
     return dt.date(year, month, 1)
 
 

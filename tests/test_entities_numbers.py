@@ -73,6 +73,9 @@ def test_parse_amount(text, cents):
         ("volgende maand", dt.date(2026, 12, 1)),
         ("over 3 maanden", dt.date(2027, 2, 1)),
         ("geen idee", None),
+        # told as past: the month that has been, not the next one
+        ("ik ben op 31 januari 18 geworden", dt.date(2026, 1, 1)),
+        ("ik word 18 in januari", dt.date(2027, 1, 1)),
     ],
 )
 def test_parse_birthday_18(text, expected):
