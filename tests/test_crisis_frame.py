@@ -602,3 +602,26 @@ def test_a_joke_followed_by_a_serious_question_only_asks_on():
     text = "in de film sloegen ze de deurwaarder in elkaar haha. maar serieus, mag hij zomaar binnenkomen?"
     signal = detect(text)
     assert signal is None or not signal.zeker, signal
+
+
+@pytest.mark.parametrize(
+    ("text", "privacy"),
+    [
+        # Round 17: asked about this chat, in English, Turkish and Polish (routed to the privacy
+        # answer whatever intent the classifier chose) ...
+        ("who reads this? can the gemeente see what i type here", True),
+        ("how long do you keep these messages", True),
+        ("kaydediliyor mu bunlar?", True),
+        ("czy gmina zobaczy to co pisze", True),
+        # ... and questions that only look like it: help with a letter, one's own application
+        ("wie leest mijn brief voor?", False),
+        ("wie ziet mijn aanvraag bij de gemeente", False),
+        ("wat doe je met mijn huurtoeslag als ik verhuis", False),
+        ("hoe lang wordt mijn aanvraag bewaard bij de gemeente", False),
+        ("kan de gemeente zien hoeveel ik verdien?", False),
+    ],
+)
+def test_questions_about_this_chat_are_told_apart_from_look_alikes(text, privacy):
+    from nlu.crisis_frame import is_privacy_request
+
+    assert is_privacy_request(text) is privacy
