@@ -95,9 +95,8 @@ class ActionAchttienVraag(Action):
             month = SlotSet("achttien_maand", day.isoformat())
             if asks_one_thing(text):
                 # "mijn zoon wordt in februari 18, stopt de kinderbijslag dan meteen?": that
-                # question first; the checklist with his dates is one tap away.
-                # The checklist stays one tap away, so a question that is only fairly close
-                # still answers better than the whole list.
+                # question first, then his date; the checklist with all dates is one tap away,
+                # so a question that is only fairly close still answers better than the list.
                 events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
                 if events is not None:
                     say_date_for_them(dispatcher, events, day)

@@ -80,9 +80,10 @@ class PrivacyRequestRouter(StatelessComponent):
     place most Polish, Turkish, Arabic, Darija and Papiamentu ones (``nlu_fallback``), and read
     English ones ("how long do you keep my chats? can the belastingdienst ask for them") as the
     organisation they name. A short message that asks plainly for a person ("I'd rather speak
-    with a human", "bir insanla konuşmak istiyorum") goes to ``vraag_mens`` the same way. Word lists in ``bot/crisis_kader.yml`` (the crisis
-    net reads them too); the classifier learned the language, not the request, from examples
-    in other languages. Deleting is always confirmed first, so a wrong route costs one tap."""
+    with a human", "bir insanla konuşmak istiyorum") goes to ``vraag_mens`` the same way. Word
+    lists in ``bot/crisis_kader.yml`` (the crisis net reads them too); the classifier learned the
+    language, not the request, from examples in other languages. Deleting is always confirmed
+    first, so a wrong route costs one tap."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
