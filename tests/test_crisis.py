@@ -617,17 +617,6 @@ def test_ordinary_ways_and_heights_are_no_crisis_pattern(text):
         ("we moeten vrijdag weg van de camping en hebben geen ander adres", "uitzetting_acuut"),
         ("geen eten meer tot de 1e en de kinderen vragen erom", "geen_eten_vandaag"),
         ("ik kom maandag vrij uit de gevangenis en heb nog geen slaapplek", "dakloos_vannacht"),
-    ],
-)
-def test_round_17_patterns_catch_their_sentence(text, categorie):
-    from nlu.crisis import pattern_hits
-
-    assert categorie in pattern_hits(text), pattern_hits(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "categorie"),
-    [
         # Round 17b, tuned on the spent set au, in our own words.
         ("ik heb vandaag een touw gekocht, meer hoef ik niet", "suicide"),
         ("hoeveel slaappillen is genoeg om niet meer wakker te worden", "suicide"),
@@ -642,7 +631,7 @@ def test_round_17_patterns_catch_their_sentence(text, categorie):
         ("de verhuurder zegt dat ik vrijdag mijn kamer uit moet", "uitzetting_acuut"),
     ],
 )
-def test_round_17b_patterns_catch_their_sentence(text, categorie):
+def test_round_17_patterns_catch_their_sentence(text, categorie):
     from nlu.crisis import pattern_hits
 
     assert categorie in pattern_hits(text), pattern_hits(text)
