@@ -205,6 +205,9 @@ def when_for(item: dict[str, Any], birthday: dt.date | None, today: dt.date | No
     if birthday is None or "maanden" not in item:
         return item["tekst"] if birthday is None else item["wanneer"]
     day = numbers.add_months(birthday, int(item["maanden"]))
+    if item.get("kwartaal"):
+        # Paid up to and including the quarter of the birthday: its last month.
+        day = dt.date(day.year, (day.month - 1) // 3 * 3 + 3, 1)
     today = today or dt.date.today()
     if day < dt.date(today.year, today.month, 1):
         return f"Nu al (vanaf {numbers.month_year_label(day)})"

@@ -160,6 +160,19 @@ def test_turning_18_checklist_never_shows_a_past_date_as_a_to_do():
     assert zorg == "Vanaf 1 januari 2027"
 
 
+def test_turning_18_checklist_keeps_kinderbijslag_to_the_end_of_the_birthday_quarter():
+    """The SVB pays the whole quarter in which the child turns 18 (issue #17 item 5): a birthday
+    in May keeps kinderbijslag through June, one in December through December."""
+    import datetime as dt
+
+    from actions.gesprek import achttien_items, when_for
+
+    today = dt.date(2026, 11, 30)
+    item = next(i for i in achttien_items() if i["id"] == "kinderbijslag")
+    assert "tot en met juni 2027" in when_for(item, dt.date(2027, 5, 1), today)
+    assert "tot en met december 2026" in when_for(item, dt.date(2026, 12, 1), today)
+
+
 @pytest.mark.parametrize(
     ("text", "slots", "words"),
     [
