@@ -119,9 +119,15 @@ def named_records(tracker: Tracker) -> dict[str, set[str]]:
             continue
         named[kind].add(ent["value"])
     if extra := glossary.added_words(text):
-        for match in default_matcher().find(" ".join(extra)):
-            if match.entity in named:
-                named[match.entity].add(match.value)
+        add_names_in(" ".join(extra), named)
+    return named
+
+
+def add_names_in(text: str, named: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Add the records the entity matcher finds in ``text`` to ``named``, for the kinds it has."""
+    for match in default_matcher().find(text):
+        if match.entity in named:
+            named[match.entity].add(str(match.value))
     return named
 
 
@@ -466,18 +472,15 @@ def answers_in_order(tracker: Tracker, best: VraagHit) -> list[VraagHit]:
     if not halves:
         return [best]
     found: list[VraagHit] = []
+    where, staff, english = gemeente(tracker), staff_view(tracker), writes_english(tracker)
     for half in halves:
-        named: dict[str, set[str]] = {"regeling": set(), "organisatie": set()}
-        for match in default_matcher().find(half):
-            if match.entity in named:
-                named[match.entity].add(str(match.value))
         hits = kb().ask(
             half,
-            named=named,
+            named=add_names_in(half, {"regeling": set(), "organisatie": set()}),
             focus=best.vraag.record_id,
-            gemeente=gemeente(tracker),
-            staff=staff_view(tracker),
-            english=writes_english(tracker),
+            gemeente=where,
+            staff=staff,
+            english=english,
             limit=1,
         )
         if (
@@ -638,6 +641,7 @@ def answer_contact(
     text = last_text(tracker)
     if not CONTACT.search(normalize_text(text)):
         return None
+    staff = staff or staff_view(tracker)
     if len(named["organisatie"]) == 1:
         # "nummer van de kindertelefoon": the one organisation named.
         org_id: str | None = next(iter(named["organisatie"]))
@@ -645,7 +649,7 @@ def answer_contact(
         # "duo bellen welk nummer", "telefoonnummer voor zorgtoeslag": who carries it out.
         reg = kb().regeling(next(iter(named["regeling"])))
         org_id = reg.uitvoerder_organisatie if reg else None
-        if reg and (staff or staff_view(tracker)):
+        if reg and staff:
             # "tel.nr FBNA voor hulpverleners": for staff the body itself, not the resident's
             # front door to it (the buurtteam).
             org_id = body_of(reg.uitvoerder) or org_id
@@ -659,7 +663,7 @@ def answer_contact(
             # A national rule the gemeente carries out (the Bbz): the front door of the
             # resident's gemeente, where the social map has one ("gemeente_amsterdam").
             org_id = f"gemeente_{gemeente(tracker)}"
-    services = _public_services([org_id], staff_view(tracker) or staff) if org_id else []
+    services = _public_services([org_id], staff) if org_id else []
     return say_organisation(dispatcher, services, tracker) if services else None
 
 

@@ -70,10 +70,15 @@ def _arabic_key(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _sections() -> dict:
+    """The glossary file's sections, read once."""
+    return yamlfile.read(GLOSSARY_FILE) or {}
+
+
+@lru_cache(maxsize=1)
 def _table() -> tuple[re.Pattern[str], dict[str, str]]:
-    data = yamlfile.read(GLOSSARY_FILE) or {}
     table: dict[str, str] = {}
-    for name, section in data.items():
+    for name, section in _sections().items():
         if name == ARABIC_SECTION:
             continue
         for words, dutch in (section or {}).items():
@@ -87,9 +92,8 @@ def _table() -> tuple[re.Pattern[str], dict[str, str]]:
 def _arabic_table() -> tuple[re.Pattern[str] | None, list[str]]:
     """One pattern for all Arabic keys, longest first, each key its own group; the Dutch words
     per group number (group 1 is the first key)."""
-    data = yamlfile.read(GLOSSARY_FILE) or {}
     table: dict[str, str] = {}
-    for words, dutch in (data.get(ARABIC_SECTION) or {}).items():
+    for words, dutch in (_sections().get(ARABIC_SECTION) or {}).items():
         key = " ".join(arabic_fold(str(words)).split())
         if key:
             table[key] = str(dutch)
