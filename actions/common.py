@@ -46,10 +46,41 @@ def places_text(tracker: Tracker, services: list[ServiceView], max_channels: int
 # "ik woon in utrecht", "wij wonen in de gemeente zaanstad", "i live in rotterdam": a place the
 # knowledge base may not know. Not "ik woon in een studio" or "woon in bij mijn ouders".
 _LIVES_IN = re.compile(
-    r"\b(?:woon|woont|wonen|i live|we live|live) (?:in|te) (?:de gemeente |gemeente )?"
+    r"\b(?:woon|woont|wonen|i live|we live|live) (?:nu |sinds kort |now )?(?:in|te) "
+    r"(?:de gemeente |gemeente )?"
     r"(?!(?:een|de|het|mijn|m n|mn|ons|onze|bij|a|an|the|my|our|huis|kamer|studio|flat)\b)"
     r"([a-z][a-z' -]{1,30}?)(?= (?:en|maar|waar|wat|hoe|kan|mag|heb|is|and|but|where|what|how)\b|$)"
 )
+# Past the first clause only the person's own home counts: "ik woon in almere" does, "mijn
+# moeder woont in utrecht" does not.
+_FIRST_PERSON = re.compile(r"\b(?:ik|wij|we|i)\b")
+# "ik woon niet in amsterdam maar in almere", "wij wonen buiten amsterdam": not Amsterdam, and
+# the place after "maar" when the person names it.
+_NOT_AMSTERDAM = re.compile(
+    r"\b(?:niet (?:meer )?in|buiten|not in|outside(?: of)?|(?:dont|don t|don't|do not) live in) "
+    r"(?:amsterdam|adam|mokum)\b"
+    r"(?:.{0,40}?\b(?:maar|but) (?:wel |nu )?(?:in|te) (?!(?:een|de|het|a|the)\b)([a-z][a-z'-]{1,30}))?"
+)
+# "we wonen in een dorpje bij groningen", "ik woon in een klein dorp in friesland": somewhere
+# else, named as precisely as the person did.
+_VILLAGE = re.compile(
+    r"\b(?:woon|woont|wonen|live)\b.{0,30}?\b(een (?:klein )?(?:dorp|dorpje)|a (?:small )?village)\b"
+    r"(?: ((?:in|bij|vlakbij|onder|in de buurt van|near|in) [a-z][a-z-]{2,30}))?"
+)
+#: Where someone lives who says it is not Amsterdam, without naming the place.
+ELSEWHERE = "een andere gemeente"
+_BEFORE_NAME = frozenset({"in", "bij", "vlakbij", "onder", "van", "near"})
+
+
+def place_title(place: str) -> str:
+    """A place for a sentence: "utrecht" -> "Utrecht", "den haag" -> "Den Haag", "een dorp bij
+    groningen" -> "een dorp bij Groningen"; "een andere gemeente" stays as it is."""
+    words = place.split()
+    if not _BEFORE_NAME & set(words):
+        return place if words[:1] in (["een"], ["a"]) else place.title()
+    return " ".join(
+        w.capitalize() if i and words[i - 1] in _BEFORE_NAME else w for i, w in enumerate(words)
+    )
 
 
 def known_gemeente(gemeente_id: str) -> str | None:
@@ -61,15 +92,24 @@ def known_gemeente(gemeente_id: str) -> str | None:
 
 def place_named(text: str) -> str | None:
     """The gemeente a message names: a known one by its id, else the name of the place where
-    the person says they live (lower case), else None."""
+    the person says they live (lower case), else None. A message that says it is not Amsterdam
+    gets the place it names after "maar", else ELSEWHERE."""
     if not text:
         return None
-    gem, _, _ = find_place(text)
-    if gem:
+    not_here = _NOT_AMSTERDAM.search(normalize_text(text))
+    if not_here and not_here.group(1):
+        return not_here.group(1)
+    if not not_here and (gem := find_place(text)[0]):
         return gem
-    first = re.split(r"[,.;:!?\n]", text, maxsplit=1)[0]
-    match = _LIVES_IN.search(normalize_text(first))
-    return match.group(1).strip() if match else None
+    for i, clause in enumerate(re.split(r"[,.;:!?\n]", text)):
+        norm = normalize_text(clause)
+        if i and not _FIRST_PERSON.search(norm):
+            continue
+        if (match := _LIVES_IN.search(norm)) and not (not_here and find_place(match.group(1))[0]):
+            return match.group(1).strip()
+        if village := _VILLAGE.search(norm):
+            return " ".join(g for g in village.groups() if g)
+    return ELSEWHERE if not_here else None
 
 
 def last_text(tracker: Tracker) -> str:

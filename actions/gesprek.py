@@ -21,6 +21,7 @@ from actions.common import (
     known_gemeente,
     last_text,
     place_named,
+    place_title,
     staff_view,
 )
 from actions.fallback import ActionFallback
@@ -389,7 +390,7 @@ class ActionZoekHulp(Action):
         if elsewhere:
             # "ik woon in utrecht, waar is het buurtteam": not Amsterdam's buurtteam. Say what we
             # know (national help) and who finds help there.
-            dispatcher.utter_message(response="utter_elders_hulp", plaats=where.title())
+            dispatcher.utter_message(response="utter_elders_hulp", plaats=place_title(where))
         say_local_help(dispatcher, tracker, text, where, stadsdeel, naam)
         return (
             [SlotSet("gemeente", where), SlotSet("stadsdeel", stadsdeel)]

@@ -22,7 +22,9 @@ from actions.common import (
     find_place,
     gemeente,
     kb,
+    known_gemeente,
     last_text,
+    place_title,
     places_text,
     stadsdeel,
     staff_view,
@@ -120,7 +122,17 @@ def named_records(tracker: Tracker) -> dict[str, set[str]]:
         named[kind].add(ent["value"])
     if extra := glossary.added_words(text):
         add_names_in(" ".join(extra), named)
+    named["organisatie"] = {o for o in named["organisatie"] if not only_elsewhere(o, tracker)}
     return named
+
+
+def only_elsewhere(org_id: str, tracker: Tracker) -> bool:
+    """True when every service of this organisation is in another gemeente than the resident's:
+    "ik woon in een dorp in friesland, hier is geen loket" does not ask for Amsterdam's
+    Stadsloket (the question ranker leaves such organisations out the same way)."""
+    services = kb().organisation_services(org_id)
+    where = gemeente(tracker)
+    return bool(services) and all(s.gemeente not in (None, where) for s in services)
 
 
 def add_names_in(text: str, named: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -405,6 +417,30 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
     return events
 
 
+def not_for_this_gemeente(
+    dispatcher: CollectingDispatcher, tracker: Tracker, named: dict[str, set[str]]
+) -> list[dict[str, Any]] | None:
+    """ "ik woon in utrecht, kan ik een stadspas krijgen": a regulation of another gemeente, with
+    no national regulation of the same name, is not for this resident. Say so and point to their
+    own gemeente (the ranker leaves that gemeente's records out, so its questions cannot answer).
+    None when the message names no such regulation."""
+    where = gemeente(tracker)
+    for rid in sorted(named.get("regeling", ())):
+        reg = kb().regeling(rid)
+        if reg is None or not reg.gemeente or reg.gemeente == where:
+            continue
+        if kb().regeling(rid.removesuffix(f"_{reg.gemeente}")) is not None:
+            continue  # bijzondere_bijstand_amsterdam: the national bijzondere bijstand answers
+        dispatcher.utter_message(
+            response="utter_regeling_andere_gemeente",
+            naam=reg.naam,
+            eigenaar=known_gemeente(reg.gemeente) or place_title(reg.gemeente),
+            plaats=known_gemeente(where) or place_title(where),
+        )
+        return [SlotSet("gemeente", where)]
+    return None
+
+
 def answer_first(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -425,6 +461,8 @@ def answer_first(
     if not staff_only and (each := answer_each(dispatcher, tracker)) is not None:
         return each  # "1 krijg ik ... 2 kan ik ... 3 wat is ...": every question its answer
     named = named_records(tracker)  # one look-up for the ranking and the contact answer
+    if not staff_only and (elsewhere := not_for_this_gemeente(dispatcher, tracker, named)):
+        return elsewhere
     hits = ranked_questions(tracker, limit=3, named=named)
     if staff_only:
         hits = [h for h in hits if h.vraag.doelgroep == "medewerker"]

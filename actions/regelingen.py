@@ -8,7 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import gemeente, kb, known_gemeente, last_text, regeling_in_focus, staff_view
+from actions.common import (
+    gemeente,
+    kb,
+    known_gemeente,
+    last_text,
+    place_title,
+    regeling_in_focus,
+    staff_view,
+)
 from actions.eenvoudig import short, simple_mode
 from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
 from actions.taal import writes_english
@@ -63,8 +71,8 @@ class RegelingAnswer:
             dispatcher.utter_message(
                 response="utter_regeling_andere_gemeente",
                 naam=reg.naam,
-                eigenaar=known_gemeente(reg.gemeente) or reg.gemeente.title(),
-                plaats=(known_gemeente(where) or where).title(),
+                eigenaar=known_gemeente(reg.gemeente) or place_title(reg.gemeente),
+                plaats=known_gemeente(where) or place_title(where),
             )
             return [SlotSet("gemeente", where)]
         if reg is None:

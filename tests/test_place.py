@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.common import place_named
+from actions.common import ELSEWHERE, place_named, place_title
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,16 @@ def _db(db_url):
         ("ik woon in bij mijn ouders", None),
         ("ik woon in een kamer en betaal 600 euro", None),
         ("hoeveel zorgtoeslag krijg ik", None),
+        # Session 18: not Amsterdam, the place after "maar", a second sentence in the first
+        # person (not someone else's home), a village.
+        ("ik woon niet in amsterdam maar in purmerend, kan ik bijzondere bijstand", "purmerend"),
+        ("I don't live in Amsterdam but in Haarlem", "haarlem"),
+        ("wij wonen sinds kort buiten amsterdam", ELSEWHERE),
+        ("ik woon niet meer in amsterdam. ik woon nu in zwolle", "zwolle"),
+        ("hallo. ik heb schulden. ik woon in lelystad", "lelystad"),
+        ("hallo. mijn zus heeft schulden. zij woont in lelystad", None),
+        ("wij wonen in een dorpje bij assen", "een dorpje bij assen"),
+        ("ik woon in een klein dorp, de gemeente is ver weg", "een klein dorp"),
     ],
 )
 def test_the_place_a_message_names(text, place):
@@ -64,3 +74,9 @@ def test_a_service_block_names_the_address_in_the_residents_stadsdeel_only():
     for elsewhere in ("noord", None):
         block = service_block(svc, stadsdeel=elsewhere)
         assert "Karspeldreef" not in block and "Wijttenbachstraat" not in block
+
+
+def test_a_place_reads_well_in_a_sentence():
+    assert place_title("utrecht") == "Utrecht"
+    assert place_title("een dorpje bij assen") == "een dorpje bij Assen"
+    assert place_title(ELSEWHERE) == ELSEWHERE
