@@ -88,6 +88,27 @@ ADULT_AGE_SHIFT = 0.15
 #: aowtje, wat is het minimum?").
 AOW_AGE_SHIFT = 0.1
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
+#: A count with its unit ("6 maanden", "27 jaar", "15%"): a message that names the same count
+#: as a question asks that question ("wat als het er 6 worden" -> "... 6 maanden ... niet betaal").
+_COUNT = re.compile(
+    r"\b(\d{1,3})\s*(maanden|maand|mnd|jaar|jr|dagen|dag|weken|week|werkdagen|procent|%)"
+)
+_UNIT = {
+    "maand": "maanden",
+    "mnd": "maanden",
+    "jr": "jaar",
+    "dag": "dagen",
+    "week": "weken",
+    "%": "procent",
+}
+COUNT_BONUS = 0.1
+
+
+def counts(text: str) -> set[tuple[str, str]]:
+    """The counts with a unit a text names, the unit in one spelling."""
+    return {(n, _UNIT.get(u, u)) for n, u in _COUNT.findall(text.lower())}
+
+
 _LAST_YEAR = re.compile(r"\b(vorig(e)? jaar|vorigjaar|last year|afgelopen jaar)\b")
 #: Sentences shorter than this many words are not scored on their own.
 MIN_SENTENCE_WORDS = 4
@@ -393,6 +414,7 @@ class QuestionIndex:
         self._topic: list[tuple[set[str], set[str]]] = []
         self._aspects: list[tuple[frozenset[str], frozenset[str]]] = []
         self._record_words: list[set[str]] = []
+        self._counts: list[set[tuple[str, str]]] = []
         self._vocab = frozenset(
             form
             for way_list in ways
@@ -410,6 +432,7 @@ class QuestionIndex:
                 words |= topic_words(way)
             self._topic.append((words, {w[:5] for w in words if len(w) >= 5}))
             self._aspects.append(_common_aspects(ways[i]))
+            self._counts.append(set().union(*(counts(w) for w in ways[i])))
         self.owner = np.array(owner, dtype=int)
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
         self._chars = TfidfVectorizer(
@@ -536,6 +559,7 @@ class QuestionIndex:
         message_aspects = (
             aspects_of(text) if len(text.split()) >= MIN_SENTENCE_WORDS else frozenset()
         )
+        asked_counts = counts(text)
         hits: list[VraagHit] = []
         for i, v in enumerate(self.vragen):
             # Another gemeente's own regulation or organisation is never answered; without a
@@ -591,6 +615,9 @@ class QuestionIndex:
                 reasons.append("voor wie de AOW-leeftijd heeft")
             score += _year_shift(v.jaar, years, this_year, reasons)
             score += _aspect_shift(message_aspects, self._aspects[i], reasons)
+            if asked_counts & self._counts[i]:
+                score += COUNT_BONUS
+                reasons.append("noemt hetzelfde aantal")
             if helper and v.record_kind == "organisatie":
                 score += HELPER_BONUS
                 reasons.append("vraagt wie helpt")

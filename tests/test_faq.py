@@ -144,6 +144,12 @@ def test_the_answer_decides_between_two_questions_asked_the_same_way(content_cop
         ("mag ik mijn auto houden in de bijstand", {"bijstand"}, "bijstand:auto_houden"),
         ("hoeveel mag ik bijverdienen naast bijstand", {"bijstand"}, "bijstand:bijverdienen"),
         ("mijn zoon wordt 18 moet hij zelf een zorgverzekering", set(), "zorgverzekering_18:"),
+        # The same count as a question's ("2 maanden"): clearly that question.
+        (
+            "al 2 maanden loop ik achter met de zorgpremie, wat moet mijn verzekeraar nu doen",
+            set(),
+            "betalingsregeling_zorgpremie:premie_niet_betalen",
+        ),
         # "norm" asks the couples' norm, not the couples' savings limit (same words otherwise).
         ("norm bijstand gehuwden 2026", {"bijstand"}, "bijstand:hoeveel_partners"),
     ],
