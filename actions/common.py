@@ -99,7 +99,7 @@ def place_named(text: str) -> str | None:
     not_here = _NOT_AMSTERDAM.search(normalize_text(text))
     if not_here and not_here.group(1):
         return not_here.group(1)
-    if not not_here and (gem := find_place(text)[0]):
+    if gem := find_place(text)[0]:
         return gem
     for i, clause in enumerate(re.split(r"[,.;:!?\n]", text)):
         norm = normalize_text(clause)
@@ -165,8 +165,12 @@ def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
 
 
 def find_place(text: str) -> tuple[str | None, str | None, str | None]:
-    """(gemeente id, stadsdeel id, display name) named in a text, from the knowledge base."""
+    """(gemeente id, stadsdeel id, display name) named in a text, from the knowledge base. A text
+    that says the person does not live in Amsterdam ("ik woon in hoorn, niet in amsterdam") names
+    no place of it."""
     norm = f" {normalize_text(text)} "
+    if _NOT_AMSTERDAM.search(norm):
+        return None, None, None
     with Session(kb().engine, future=True) as s:
         for gem in s.execute(select(Gemeente)).scalars():
             for sd in gem.stadsdelen:

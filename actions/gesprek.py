@@ -335,6 +335,7 @@ class ActionSetGemeente(Action):
         # "ik woon in noord" says where, it asks nothing: an organisation with "Noord" in its
         # name is not the answer. Anything besides the place ("... en heb huurachterstand") may be.
         place_words = topic_words(" ".join(str(w) for w in (naam, gem, sd) if w)) | _LIVING
+        place_words |= topic_words("amsterdam")  # "wij wonen niet in amsterdam" asks nothing
         asks = "?" in text or _ASKS.search(norm) or bool(topic_words(text) - place_words)
         answered = answer_from_content(dispatcher, tracker) if asks else None
         if answered is not None:

@@ -33,6 +33,7 @@ def _db(db_url):
         ("hallo. ik heb schulden. ik woon in lelystad", "lelystad"),
         ("hallo. mijn zus heeft schulden. zij woont in lelystad", None),
         ("wij wonen in een dorpje bij assen", "een dorpje bij assen"),
+        ("ik woon in hoorn, niet in amsterdam", "hoorn"),
         ("ik woon in een klein dorp, de gemeente is ver weg", "een klein dorp"),
     ],
 )
