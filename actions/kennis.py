@@ -123,6 +123,9 @@ def named_records(tracker: Tracker) -> dict[str, set[str]]:
     if extra := glossary.added_words(text):
         add_names_in(" ".join(extra), named)
     named["organisatie"] = {o for o in named["organisatie"] if not only_elsewhere(o, tracker)}
+    if not_the_gemeente(tracker):
+        # "ik ben bang voor de gemeente ... niet via hen": the word names no organisation to offer.
+        named["organisatie"] = {o for o in named["organisatie"] if not is_gemeente_body(o)}
     return named
 
 
@@ -167,12 +170,27 @@ def asks_more_than_the_name(tracker: Tracker) -> bool:
 NOT_THE_GEMEENTE = re.compile(
     r"\b(niet|nooit|liever niet|geen zin)\b.{0,20}\b(naar|via|bij|met)\b.{0,5}\bgemeente\b"
     r"|\bzonder\b.{0,5}\bgemeente\b"
+    # "ik wil geen schuldhulp van de gemeente", "ik ben bang voor de gemeente", "de gemeente mag
+    # het niet weten", "i don't want the gemeente involved"
+    r"|\bgeen \w+ (van|via|bij) de gemeente\b"
+    r"|\b(bang|angst) (voor|van) de gemeente\b"
+    r"|\bgemeente\b.{0,15}\b(niet|nie) (weten|mag weten|hoeft te weten|bij betrekken|erbij)\b"
+    r"|\b(dont|don t|don't|do not) want the (gemeente|municipality)\b"
+    r"|\b(not through|without) the (gemeente|municipality)\b"
 )
 
 
 def not_the_gemeente(tracker: Tracker) -> bool:
     """The person said they do not want to go to the gemeente: that changes the answer."""
     return bool(NOT_THE_GEMEENTE.search(normalize_text(last_text(tracker))))
+
+
+def is_gemeente_body(org_id: str) -> bool:
+    """The gemeente itself or another government body ("gemeente_amsterdam", WPI): not the
+    answer for someone who does not want to go to the gemeente."""
+    return any(
+        s.organisatie_soort in ("gemeente", "overheid") for s in kb().organisation_services(org_id)
+    )
 
 
 def in_focus(tracker: Tracker) -> str | None:
@@ -213,7 +231,11 @@ def ranked_questions(
         # "wie kan me anders helpen": the answer is another organisation, not a regulation the
         # gemeente carries out, whatever the message names.
         hits = kb().ask(text, gemeente=gemeente(tracker), english=writes_english(tracker), limit=20)
-        return [h for h in hits if h.vraag.record_kind == "organisatie"][:limit]
+        return [
+            h
+            for h in hits
+            if h.vraag.record_kind == "organisatie" and not is_gemeente_body(h.vraag.record_id)
+        ][:limit]
 
     focus, where, staff = in_focus(tracker), gemeente(tracker), staff_view(tracker)
     english = writes_english(tracker)
