@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.taal import writes_english
+from knowledge import glossary
 from knowledge.answers import service_block
 from knowledge.faq import is_follow_up, topic_words
 from knowledge.models import Gemeente
@@ -142,12 +143,16 @@ def regeling_in_focus(tracker: Tracker) -> RegelingView | None:
     service = kb()
     text = last_text(tracker)
     where = gemeente(tracker)
-    for ids in default_matcher().candidates(text, "regeling") if text else []:
-        regs = [r for rid in ids if (r := service.regeling(rid))]
-        local = [r for r in regs if r.gemeente == where]
-        national = [r for r in regs if r.gemeente is None]
-        if local or national:
-            return (local or national)[0]
+    # The message's own words first, then the words the glossary adds for staff shorthand and
+    # other languages ("recht op zt?" names zorgtoeslag, not a search hit on "recht").
+    added = " ".join(glossary.added_words(text)) if text else ""
+    for source in (text, added):
+        for ids in default_matcher().candidates(source, "regeling") if source else []:
+            regs = [r for rid in ids if (r := service.regeling(rid))]
+            local = [r for r in regs if r.gemeente == where]
+            national = [r for r in regs if r.gemeente is None]
+            if local or national:
+                return (local or national)[0]
     named = entity(tracker, "regeling")
     slot = tracker.get_slot("regeling")
     # A search over the words, only when the message has a topic word: "waar moet ik dat
