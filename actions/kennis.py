@@ -43,6 +43,7 @@ from knowledge.faq import (
     topic_words,
 )
 from knowledge.text import normalize_text
+from knowledge.views import RegelingView
 from nlu.entities import default_matcher
 
 #: A question this close is the answer to a message whose intent has its own answer (a card, a
@@ -453,14 +454,22 @@ def not_for_this_gemeente(
             continue
         if kb().regeling(rid.removesuffix(f"_{reg.gemeente}")) is not None:
             continue  # bijzondere_bijstand_amsterdam: the national bijzondere bijstand answers
-        dispatcher.utter_message(
-            response="utter_regeling_andere_gemeente",
-            naam=reg.naam,
-            eigenaar=known_gemeente(reg.gemeente) or place_title(reg.gemeente),
-            plaats=known_gemeente(where) or place_title(where),
-        )
-        return [SlotSet("gemeente", where)]
+        return say_other_gemeentes(dispatcher, reg, where)
     return None
+
+
+def say_other_gemeentes(
+    dispatcher: CollectingDispatcher, reg: RegelingView, where: str
+) -> list[dict[str, Any]]:
+    """'De Stadspas is een regeling van Amsterdam. Jij woont in Utrecht ...': the regulation
+    belongs to another gemeente than the resident's; their gemeente is remembered."""
+    dispatcher.utter_message(
+        response="utter_regeling_andere_gemeente",
+        naam=reg.naam,
+        eigenaar=known_gemeente(str(reg.gemeente)) or place_title(str(reg.gemeente)),
+        plaats=known_gemeente(where) or place_title(where),
+    )
+    return [SlotSet("gemeente", where)]
 
 
 def answer_first(

@@ -11,14 +11,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     gemeente,
     kb,
-    known_gemeente,
     last_text,
-    place_title,
     regeling_in_focus,
     staff_view,
 )
 from actions.eenvoudig import short, simple_mode
-from actions.kennis import answer_first, answer_organisation, asks_more_than_the_name, suggest
+from actions.kennis import (
+    answer_first,
+    answer_organisation,
+    asks_more_than_the_name,
+    say_other_gemeentes,
+    suggest,
+)
 from actions.taal import writes_english
 from knowledge.answers import meenemen_list, resident_fields, staff_fields
 from knowledge.views import RegelingView
@@ -68,13 +72,7 @@ class RegelingAnswer:
         where = gemeente(tracker)
         if reg is not None and reg.gemeente and reg.gemeente != where:
             # "ik woon in diemen, kan ik een stadspas krijgen": Amsterdam's pass is not for Diemen.
-            dispatcher.utter_message(
-                response="utter_regeling_andere_gemeente",
-                naam=reg.naam,
-                eigenaar=known_gemeente(reg.gemeente) or place_title(reg.gemeente),
-                plaats=known_gemeente(where) or place_title(where),
-            )
-            return [SlotSet("gemeente", where)]
+            return say_other_gemeentes(dispatcher, reg, where)
         if reg is None:
             answered = answer_organisation(dispatcher, tracker)
             if answered is not None:
