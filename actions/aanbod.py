@@ -17,10 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity, last_text
 from actions.fallback import ActionFallback
-from actions.gesprek import achttien_items, when_for
+from actions.gesprek import achttien_items, month_year, when_for
 from actions.kennis import ANSWER, ANSWER_WHEN_LOST, answer_first, named_records
 from actions.onderwerpen import ANSWER_TOPIC_QUESTION, asks_full_question
 from actions.overzicht import gave_overview
+from actions.taal import writes_english
 from knowledge.faq import is_follow_up, topic_words
 from knowledge.text import normalize_text
 from nlu import numbers
@@ -59,7 +60,10 @@ def asks_one_thing(text: str) -> bool:
 
 
 def say_date_for_them(
-    dispatcher: CollectingDispatcher, events: list[dict[str, Any]], birthday: dt.date
+    dispatcher: CollectingDispatcher,
+    events: list[dict[str, Any]],
+    birthday: dt.date,
+    english: bool = False,
 ) -> None:
     """After the answer about one regulation ("vanaf wanneer moet ik zelf premie betalen?"), the
     date that follows for this person from the checklist ("Vanaf 1 april 2027"), when the
@@ -72,8 +76,8 @@ def say_date_for_them(
     if item is not None:
         dispatcher.utter_message(
             response="utter_achttien_voor_jou",
-            maand=numbers.month_year_label(birthday),
-            wanneer=when_for(item, birthday),
+            maand=month_year(birthday, english),
+            wanneer=when_for(item, birthday, english=english),
         )
 
 
@@ -99,7 +103,7 @@ class ActionAchttienVraag(Action):
                 # so a question that is only fairly close still answers better than the list.
                 events = answer_first(dispatcher, tracker, ANSWER_WHEN_LOST)
                 if events is not None:
-                    say_date_for_them(dispatcher, events, day)
+                    say_date_for_them(dispatcher, events, day, writes_english(tracker))
                     dispatcher.utter_message(response="utter_achttien_lijst_aanbod")
                     return [*events, month]
             # "ik word in juni 18, wat moet ik regelen": the month is the question's own answer,

@@ -41,7 +41,14 @@ from actions.kennis import (
 from actions.regelingen import RegelingAnswer
 from actions.taal import writes_english
 from knowledge import yamlfile
-from knowledge.answers import amount_line, condition_line, resident_fields, service_block
+from knowledge.answers import (
+    MONTHS_EN,
+    amount_line,
+    condition_line,
+    datum,
+    resident_fields,
+    service_block,
+)
 from knowledge.eligibility import Situation, assess
 from knowledge.faq import family, topic_words
 from knowledge.text import normalize_text
@@ -200,21 +207,39 @@ def achttien_items() -> list[dict[str, Any]]:
     return yamlfile.read(ACHTTIEN_FILE)["regelingen"]
 
 
-def when_for(item: dict[str, Any], birthday: dt.date | None, today: dt.date | None = None) -> str:
-    """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording. A date that has
-    already passed is never shown as a to-do: it says to do it now (issue #17 item 5)."""
+def when_for(
+    item: dict[str, Any],
+    birthday: dt.date | None,
+    today: dt.date | None = None,
+    english: bool = False,
+) -> str:
+    """'Vanaf 1 juli 2027' from the month of turning 18, or the general wording; in English when
+    the conversation is. A date that has already passed is never shown as a to-do: it says to do
+    it now (issue #17 item 5)."""
+    en = "_en" if english else ""
     if birthday is None or "maanden" not in item:
-        return item["tekst"] if birthday is None else item["wanneer"]
+        return item[f"tekst{en}"] if birthday is None else item[f"wanneer{en}"]
     day = numbers.add_months(birthday, int(item["maanden"]))
     if item.get("kwartaal"):
         # Paid up to and including the quarter of the birthday: its last month.
         day = dt.date(day.year, (day.month - 1) // 3 * 3 + 3, 1)
     today = today or dt.date.today()
     if day < dt.date(today.year, today.month, 1):
-        return f"Nu al (vanaf {numbers.month_year_label(day)})"
-    return item["wanneer"].format(
-        datum=numbers.month_label(day), maand=numbers.month_year_label(day)
+        return f"{'Now (from' if english else 'Nu al (vanaf'} {month_year(day, english)})"
+    return item[f"wanneer{en}"].format(
+        datum=_day_label(day, english),
+        maand=month_year(day, english),
     )
+
+
+def month_year(day: dt.date, english: bool = False) -> str:
+    """'juni 2027', or 'June 2027' in an English conversation."""
+    return f"{MONTHS_EN[day.month - 1]} {day.year}" if english else numbers.month_year_label(day)
+
+
+def _day_label(day: dt.date, english: bool) -> str:
+    """'1 juni 2027', or '1 June 2027'."""
+    return datum(day, english) if english else numbers.month_label(day)
 
 
 class ValidateAchttienForm(FormValidationAction):
@@ -254,20 +279,23 @@ class ActionAchttien(Action):
         where = gemeente(tracker)
         value = tracker.get_slot("achttien_maand")
         birthday = dt.date.fromisoformat(value) if value and value != "onbekend" else None
+        english = writes_english(tracker)
         if birthday:
             dispatcher.utter_message(
-                response="utter_achttien_persoonlijk", maand=numbers.month_year_label(birthday)
+                response="utter_achttien_persoonlijk", maand=month_year(birthday, english)
             )
         else:
             dispatcher.utter_message(response="utter_achttien_intro")
         for item in achttien_items():
             reg = kb().regeling(item["id"])
             if reg and reg.gemeente in (None, where):
-                fields = resident_fields(reg, writes_english(tracker))
+                fields = resident_fields(reg, english)
                 if item.get("stap"):
-                    fields["volgende_stap"] = item["stap"]
+                    fields["volgende_stap"] = item["stap_en" if english else "stap"]
                 dispatcher.utter_message(
-                    response="utter_achttien_datum_punt", wanneer=when_for(item, birthday), **fields
+                    response="utter_achttien_datum_punt",
+                    wanneer=when_for(item, birthday, english=english),
+                    **fields,
                 )
         dispatcher.utter_message(response="utter_achttien_slot")
         return [SlotSet("achttien_maand", None)]

@@ -173,6 +173,40 @@ def test_turning_18_checklist_keeps_kinderbijslag_to_the_end_of_the_birthday_qua
     assert "tot en met december 2026" in when_for(item, dt.date(2026, 12, 1), today)
 
 
+def test_turning_18_checklist_dates_in_english():
+    """#21: an English conversation gets the checklist's dates and wording in English, every
+    item (no Dutch month name or 'Vanaf' inside an English answer)."""
+    import datetime as dt
+
+    from actions.gesprek import achttien_items, when_for
+
+    today = dt.date(2026, 11, 30)
+    birthday = dt.date(2027, 3, 1)
+    items = {i["id"]: i for i in achttien_items()}
+    assert when_for(items["zorgverzekering_18"], birthday, today, english=True) == (
+        "From 1 April 2027"
+    )
+    assert "March 2027" in when_for(items["kinderbijslag"], birthday, today, english=True)
+    dutch = {
+        "januari",
+        "februari",
+        "maart",
+        "mei",
+        "juni",
+        "juli",
+        "vanaf",
+        "meestal",
+        "nu al",
+        "stopt",
+    }
+    for item in items.values():
+        for day in (birthday, None):
+            text = when_for(item, day, today, english=True).lower()
+            assert not any(w in text for w in dutch), (item["id"], text)
+        if item.get("stap"):
+            assert item.get("stap_en"), item["id"]
+
+
 @pytest.mark.parametrize(
     ("text", "slots", "words"),
     [
