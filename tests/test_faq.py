@@ -143,6 +143,7 @@ def test_the_answer_decides_between_two_questions_asked_the_same_way(content_cop
     [
         ("mag ik mijn auto houden in de bijstand", {"bijstand"}, "bijstand:auto_houden"),
         ("hoeveel mag ik bijverdienen naast bijstand", {"bijstand"}, "bijstand:bijverdienen"),
+        ("wat is de kostendelersnorm", set(), "bijstand:kostendeler_27"),
         ("mijn zoon wordt 18 moet hij zelf een zorgverzekering", set(), "zorgverzekering_18:"),
         # The same count as a question's ("2 maanden"): clearly that question.
         (
