@@ -57,8 +57,11 @@ _LIVES_IN = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:ik|wij|we|i)\b")
 # "ik woon niet in amsterdam maar in almere", "wij wonen buiten amsterdam": not Amsterdam, and
 # the place after "maar" when the person names it.
+# Only about where the person lives: "kan ik de stadspas ook buiten amsterdam gebruiken" is not.
 _NOT_AMSTERDAM = re.compile(
-    r"\b(?:niet (?:meer )?in|buiten|not in|outside(?: of)?|(?:dont|don t|don't|do not) live in) "
+    r"(?:\b(?:woon|woont|wonen|live|living)\b.{0,20}?"
+    r"\b(?:niet (?:meer )?in|buiten|not in|outside(?: of)?)"
+    r"|\b(?:dont|don t|don't|do not) live in) "
     r"(?:amsterdam|adam|mokum)\b"
     r"(?:.{0,40}?\b(?:maar|but) (?:wel |nu )?(?:in|te) (?!(?:een|de|het|a|the)\b)([a-z][a-z'-]{1,30}))?"
 )

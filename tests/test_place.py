@@ -34,6 +34,9 @@ def _db(db_url):
         ("hallo. mijn zus heeft schulden. zij woont in lelystad", None),
         ("wij wonen in een dorpje bij assen", "een dorpje bij assen"),
         ("ik woon in hoorn, niet in amsterdam", "hoorn"),
+        # ... and only about where the person lives.
+        ("kan ik de stadspas ook buiten amsterdam gebruiken", "amsterdam"),
+        ("is de bijstand niet in amsterdam hetzelfde", "amsterdam"),
         ("ik woon in een klein dorp, de gemeente is ver weg", "een klein dorp"),
     ],
 )
