@@ -52,9 +52,9 @@ _LIVES_IN = re.compile(
     r"(?!(?:een|de|het|mijn|m n|mn|ons|onze|bij|a|an|the|my|our|huis|kamer|studio|flat)\b)"
     r"([a-z][a-z' -]{1,30}?)(?= (?:en|maar|waar|wat|hoe|kan|mag|heb|is|and|but|where|what|how)\b|$)"
 )
-# Past the first clause only the person's own home counts: "ik woon in almere" does, "mijn
-# moeder woont in utrecht" does not.
-_FIRST_PERSON = re.compile(r"\b(?:ik|wij|we|i)\b")
+# Past the first clause only the person's own home counts: "ik woon in almere" and "..., woon in
+# almere" do, "mijn moeder woont in utrecht" does not.
+_FIRST_PERSON = re.compile(r"\b(?:ik|wij|we|i)\b|^\s*(?:woon|wonen)\b")
 # "ik woon niet in amsterdam maar in almere", "wij wonen buiten amsterdam": not Amsterdam, and
 # the place after "maar" when the person names it.
 # Only about where the person lives: "kan ik de stadspas ook buiten amsterdam gebruiken" is not.

@@ -32,6 +32,7 @@ def _db(db_url):
         ("ik woon niet meer in amsterdam. ik woon nu in zwolle", "zwolle"),
         ("hallo. ik heb schulden. ik woon in lelystad", "lelystad"),
         ("hallo. mijn zus heeft schulden. zij woont in lelystad", None),
+        ("ik heb schulden bij de energie, woon in zaandam", "zaandam"),
         ("wij wonen in een dorpje bij assen", "een dorpje bij assen"),
         ("ik woon in hoorn, niet in amsterdam", "hoorn"),
         # ... and only about where the person lives.
