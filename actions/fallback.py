@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity, regeling_in_focus
+from actions.common import entity, last_text, regeling_in_focus
 from actions.eenvoudig import asks_simple, without_reading_words
 from actions.kennis import (
     ANSWER_WHEN_LOST,
@@ -24,11 +24,15 @@ from actions.kennis import (
     answer_closest,
     answer_from_content,
     answer_in_context,
+    answer_organisation,
+    ranked_questions,
+    say_answer,
     suggest,
 )
 from actions.kosten import answer_cost
 from actions.onderwerpen import say_regulation_card
-from actions.taal import language_note
+from actions.over import answer_chat_cost
+from actions.taal import dutch_view, language_note, other_language_of
 from knowledge import yamlfile
 from knowledge.faq import topic_words
 from knowledge.glossary import added_words
@@ -41,6 +45,10 @@ LONG_STORY_WORDS = 18
 #: (the person is offered after it): on the spent blind sets h, j, l, n and p, 23 of the 40 such
 #: stories had the right answer in their closest question, and got only "het is veel" before.
 LONG_STORY_ANSWER = 0.2
+#: A message in another language is answered from the question closest to its Dutch view
+#: (actions.taal.dutch_view) from this score up: a view is a few words ("kinderbijslag 18"),
+#: so it shares less with a question than a Dutch message does.
+OTHER_LANGUAGE_ANSWER = 0.4
 # A full question (FULL_QUESTION_WORDS): between SUGGEST and ANSWER_WHEN_LOST it gets the closest
 # answer with the other close questions as buttons; a shorter one ("toeslag partner") is asked
 # what it means.
@@ -128,6 +136,26 @@ def answer_by_glossary(
     return say_regulation_card(dispatcher, tracker, named)
 
 
+def answer_in_dutch_words(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]] | None:
+    """A message in another language, answered from what the content can read of it: the
+    question closest to its Dutch view (names, numbers, the glossary's words: "kızım 18 oluyor
+    kinderbijslag devam eder mi" asks whether kinderbijslag stops at 18); else the card of the
+    regulation its words name; else the organisation it names. None when nothing is readable."""
+    view = dutch_view(last_text(tracker))
+    if view.strip():
+        hits = ranked_questions(tracker, limit=1, text=view)
+        if (
+            hits
+            and hits[0].score >= OTHER_LANGUAGE_ANSWER
+            and hits[0].vraag.sleutel != tracker.get_slot("vraag")
+        ):
+            return say_answer(dispatcher, hits[0], tracker=tracker)
+    answered = answer_by_glossary(dispatcher, tracker)
+    return answered if answered is not None else answer_organisation(dispatcher, tracker)
+
+
 class ActionFallback(Action):
     """Not understood. When two readings are close: 'bedoel je A of B?' with buttons. Else ask to
     rephrase; the second misunderstanding in a row offers a person."""
@@ -152,22 +180,23 @@ class ActionFallback(Action):
             return [SlotSet("eenvoudig", False)]
         other = language_note(tracker)
         if other is not None:
-            # Turkish, Arabic, Polish, Papiamentu: what the content knows (named regulations
-            # are Dutch words), and in their own language what this chat can do and who helps.
-            # Only its money words are understood: the card of the regulation they name is a
-            # safer answer than one question of the content that shares those words.
-            answered = answer_by_glossary(dispatcher, tracker)
-            if answered is None:
-                answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
+            # Turkish, Arabic, Polish, Papiamentu: first, in their own language, that the
+            # answer is Dutch and who can help; then what the content knows.
+            language = other_language_of(tracker)
+            free = answer_chat_cost(dispatcher, tracker, language)
             dispatcher.utter_message(
                 text=other,
                 buttons=[{"title": "Met een mens praten", "payload": "/vraag_mens"}],
             )
+            answered = free if free is not None else answer_in_dutch_words(dispatcher, tracker)
             return [*(answered or []), SlotSet("handoff_reden", "taal")]
         # "is dat gratis?" after an organisation: what it costs, from the social map.
         cost = answer_cost(dispatcher, tracker)
         if cost is not None:
             return cost
+        # "is deze chat gratis?": yes.
+        if (free := answer_chat_cost(dispatcher, tracker)) is not None:
+            return free
         # The content may know the question even when no intent fits it.
         answered = answer_from_content(dispatcher, tracker, ANSWER_WHEN_LOST)
         if answered is None:

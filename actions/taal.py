@@ -11,6 +11,7 @@ zorgtoeslag" reads as Dutch to the detector because of its one Dutch word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from rasa_sdk import Tracker, ValidationAction
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.eenvoudig import asks_simple
+from knowledge.glossary import added_words
 from nlu.entities import default_matcher
 
 #: A message needs this many words before a note in its language is added.
@@ -176,12 +178,31 @@ def language_note(tracker: Tracker) -> str | None:
     English and that a buurtteam worker can help (bot/crisis_talen.yml). None for Dutch and
     English."""
     from actions.crisis import language_lines  # noqa: PLC0415 - crisis imports kennis, kennis this
+
+    lang = other_language_of(tracker)
+    return None if lang is None else (language_lines().get(lang) or {}).get("taal")
+
+
+def other_language_of(tracker: Tracker) -> str | None:
+    """The language of the latest message when it is one we have core lines for but no answers
+    ('tr', 'ar', 'pl', 'pap'); None for Dutch, English, and messages too short to tell."""
     from nlu.language import other_language  # noqa: PLC0415 - loads lingua on first use
 
     text = (tracker.latest_message or {}).get("text") or ""
     if len(_WORD.findall(text)) < NOTE_WORDS:
         return None  # "blorp": the detector guesses a language for any word
     lang = other_language(text)
-    if lang in (None, "en"):
-        return None
-    return (language_lines().get(lang) or {}).get("taal")
+    return None if lang in (None, "en") else lang
+
+
+def dutch_view(text: str) -> str:
+    """What the Dutch content can read of a message in another language: the names of
+    regulations, organisations and places it holds ("kinderbijslag", "DUO"), its numbers (also
+    in Arabic-Indic digits) and the glossary's Dutch words for its own words ("belediye" ->
+    gemeente). '' when none: the ranker then has nothing to compare."""
+    ascii_digits = "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text
+    )
+    names = [ascii_digits[m.start : m.end] for m in default_matcher().find(ascii_digits)]
+    numbers = re.findall(r"\d+", ascii_digits)
+    return " ".join([*names, *numbers, *added_words(ascii_digits)])

@@ -18,7 +18,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policy_base import RuleInCodePolicy
-from knowledge.faq import is_cost_question, is_follow_up, topic_words
+from knowledge.faq import asks_if_this_chat_is_free, is_cost_question, is_follow_up, topic_words
 from knowledge.glossary import added_words
 from knowledge.text import normalize_text
 
@@ -82,6 +82,12 @@ class FollowUpPolicy(RuleInCodePolicy):
         text = message.text or ""
         if text.startswith("/"):
             return None
+        if asks_if_this_chat_is_free(text):
+            # "is deze chat gratis?" reads as free food to the classifier: the fallback says
+            # what this chat costs.
+            if tracker.latest_action_name == FALLBACK:
+                return ACTION_LISTEN_NAME
+            return FALLBACK if tracker.latest_action_name == ACTION_LISTEN_NAME else None
         # "is dat gratis?" after an organisation reads as free food to the classifier.
         cost = intent not in GENERAL and is_cost_question(text)
         if intent not in GENERAL and not cost:

@@ -319,6 +319,28 @@ COST_QUESTION = re.compile(
 )
 
 
+# "is deze chat gratis?", "kost dit geld?" (nothing in focus), "is this app free?": what this
+# chat costs. Many people fear hidden costs (the seeds); the answer is short and certain.
+CHAT_COST_QUESTION = re.compile(
+    r"\b(is|zijn) (deze|die|jouw|jullie|de) (chat|app|bot|dienst|service|chatbot|website)"
+    r"( \w+)? (gratis|kosteloos)"
+    r"|\bkost(en)? (deze|die|de) (chat|app|bot|dienst|service|chatbot)\b"
+    r"|\bkost (dit|jij|jullie|bestaanswijzer|het chatten|chatten)( \w+)? (geld|iets|wat)\b"
+    r"|\bmoet ik (iets |geld )?(betalen|geld betalen|iets betalen) (voor|om) (deze|dit|jou|jullie"
+    r"|bestaanswijzer|te chatten|het gebruik|de chat|de app)\b"
+    r"|\bis (bestaanswijzer|chatten|het chatten|jullie hulp)( hier)? (gratis|kosteloos)"
+    r"|\b(is|are) (this|the|your) (app|chat|bot|service|assistant|chatbot)( \w+)? free\b"
+    r"|\bdoes (this|the|your) (app|chat|bot|service|chatbot)( \w+)? cost\b"
+    r"|\bdo i (have to|need to|must) pay (for|to use) (this|you|the (app|chat|bot|service))\b"
+    r"|\bis (this|it) free to use\b"
+)
+
+
+def asks_if_this_chat_is_free(text: str) -> bool:
+    """True for a question about what this chat costs ("is deze app gratis?")."""
+    return bool(CHAT_COST_QUESTION.search(normalize_text(text or "")))
+
+
 def is_cost_question(text: str) -> bool:
     """A short question about cost and nothing else: the cost of what the conversation is about."""
     return bool(COST_QUESTION.match(normalize_text(text or "").strip(" ?!.")))

@@ -76,3 +76,64 @@ def test_no_organisation_in_focus_leaves_the_question_to_the_content():
     dispatcher = CollectingDispatcher()
     assert answer_cost(dispatcher, _tracker(["wat is de stadspas", "is dat gratis?"])) is None
     assert dispatcher.messages == []
+
+
+# --- what this chat costs (actions/over.py) ----------------------------------------------------
+from actions.over import answer_chat_cost  # noqa: E402 - kept next to its tests
+from knowledge.faq import asks_if_this_chat_is_free  # noqa: E402
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is deze chat gratis?",
+        "Kost dit geld?",
+        "moet ik betalen voor deze app",
+        "is bestaanswijzer gratis",
+        "is this app free?",
+        "does this chat cost anything",
+        "do i have to pay for this",
+    ],
+)
+def test_a_question_about_what_this_chat_costs(text: str) -> None:
+    assert asks_if_this_chat_is_free(text)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is de voedselbank gratis?",
+        "is dat gratis?",  # the organisation in focus (answer_cost)
+        "kost de zorgverzekering veel geld",
+        "is het buurtteam gratis",
+        "is legal aid free",
+    ],
+)
+def test_other_cost_questions_are_not_about_this_chat(text: str) -> None:
+    assert not asks_if_this_chat_is_free(text)
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("is deze chat gratis?", None, None),
+        ("bu sohbet ücretsiz mi, sonra para istiyor musunuz", "tr", "ücretsizdir"),
+        ("czy ten czat jest darmowy?", "pl", "bezpłatny"),
+    ],
+)
+def test_this_chat_is_free_in_the_persons_language(text: str, language, expected) -> None:
+    dispatcher = CollectingDispatcher()
+    assert answer_chat_cost(dispatcher, _tracker([text]), language) == []
+    [message] = dispatcher.messages
+    if language is None:
+        assert message["response"] == "utter_chat_gratis"  # its text: the domain, in nl or en
+    else:
+        assert expected in message["text"]
+
+
+def test_a_free_question_in_polish_that_names_the_voedselbank_is_not_about_this_chat() -> None:
+    dispatcher = CollectingDispatcher()
+    assert answer_chat_cost(dispatcher, _tracker(["czy voedselbank jest darmowy?"]), "pl") is None
+    assert dispatcher.messages == []
