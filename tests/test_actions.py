@@ -385,18 +385,17 @@ def test_a_full_question_under_the_regelcheck_intent_gets_its_answer_first():
         ("mam długi u kilku firm i nie wiem, od czego zacząć", "schuldhulpverlening"),
     ],
 )
-def test_a_turkish_or_polish_money_question_gets_the_dutch_card_and_the_note(text, regeling):
-    """No question of the content is close to a Turkish or Polish message, but its money words
-    name a regulation: its card in Dutch, then the line in their language about Dutch, English
-    and the buurtteam (issue #21)."""
+def test_a_turkish_or_polish_money_question_gets_the_note_and_a_dutch_answer(text, regeling):
+    """A Turkish or Polish message: first the line in their language about Dutch, English and
+    the buurtteam, then a Dutch answer about the regulation its money words name (a question of
+    it, or its card) (issue #21)."""
     from actions.fallback import ActionFallback
 
     msgs, events = run(ActionFallback(), tracker(text, "nlu_fallback"))
-    assert msgs[0].get("response") == "utter_onderwerp_regeling", msgs
-    assert {"event": "slot", "name": "regeling", "value": regeling} in [
-        {k: e.get(k) for k in ("event", "name", "value")} for e in events
-    ]
-    assert msgs[-1].get("text") and "buurtteam" in msgs[-1]["text"]
+    assert msgs[0].get("text") and "buurtteam" in msgs[0]["text"], msgs
+    assert len(msgs) >= 2, "the note alone: nothing of the question answered"
+    slots = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+    assert regeling in (slots.get("regeling"), str(slots.get("vraag") or "").split(":")[0])
 
 
 def test_a_phone_number_for_professionals_is_a_question_not_a_switch_to_staff_mode():
