@@ -26,17 +26,23 @@ FALLBACK = "action_fallback"
 #: Intents that answer with something general (a joke, what the bot can do, "daar kan ik niet
 #: mee helpen"): wrong for a follow-up. Topic intents keep their own path.
 GENERAL = frozenset({"chitchat", "what_can_you_do", "out_of_scope"})
+#: A greeting or goodbye of a few words is one ("tot ziens", "hoi hoi"); a longer message under
+#: these intents may be a question the classifier misread: "tot welk inkomen mag dat" is no
+#: goodbye but a follow-up about the Stadspas.
+GREETINGS = frozenset({"greet", "goodbye"})
+GREETING_WORDS = 3
 #: Small talk about the assistant itself stays small talk ("hoe gaat het met je", "wie ben jij").
 _ABOUT_THE_BOT = re.compile(
     r"\b(met je|met jou|ben je|ben jij|wie ben|hoe heet|jij een|je een (bot|robot|mens|computer)"
     r"|(wat|wie) (kun|kan) (je|jij)|what can you|are you|who are you|your name|grapje|haha|lol"
     r"|dank|bedankt|thanks|thank you)\b"
 )
-#: A question: a question mark, or a question word first.
+#: A question: a question mark, a question word first, or one that asks wherever it stands
+#: ("tot welk inkomen mag dat").
 _QUESTION = re.compile(
     r"\?|^(wat|wie|hoe|waar|wanneer|welke|welk|hoeveel|hoelang|kan|kun|mag|moet|is|zijn|heb|krijg"
     r"|en|maar|what|who|how|where|when|which|can|do|does|is|are)\b"
-    r"|\b(hoe laat|hoe lang|tot wanneer|vanaf wanneer|hoeveel|what time|how long)\b"
+    r"|\b(hoe laat|hoe lang|tot wanneer|vanaf wanneer|hoeveel|welk|welke|waarom|what time|how long)\b"
 )
 
 
@@ -89,8 +95,9 @@ class FollowUpPolicy(RuleInCodePolicy):
                 return ACTION_LISTEN_NAME
             return FALLBACK if tracker.latest_action_name == ACTION_LISTEN_NAME else None
         # "is dat gratis?" after an organisation reads as free food to the classifier.
-        cost = intent not in GENERAL and is_cost_question(text)
-        if intent not in GENERAL and not cost:
+        general = intent in GENERAL or (intent in GREETINGS and len(text.split()) > GREETING_WORDS)
+        cost = not general and is_cost_question(text)
+        if not general and not cost:
             return None
         if tracker.latest_action_name == FALLBACK:
             return ACTION_LISTEN_NAME  # the follow-up was answered (or asked about): wait
