@@ -604,6 +604,11 @@ class QuestionIndex:
             # "mijn AOW is te weinig": naming the AOW (and nothing else) while asking about
             # income names the AIO
             is_named = is_named or (aow_income and v.record_id in from_aow and only_aow_named)
+            # "mijn moeder heeft bijstand en wordt 67": bijstand stops at the AOW age, so a
+            # regulation for people with AOW age (the AIO) is what the question is about too.
+            is_named = is_named or (
+                aow_age and v.record_id in from_aow and bool(named_regs & set(until_aow))
+            )
             if is_named:
                 score += NAMED_BONUS
                 reasons.append(f"genoemd: {v.record_naam}")

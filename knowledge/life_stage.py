@@ -33,6 +33,9 @@ _ADULT_GROUPS = frozenset(
 # A stated age: "ik ben 68", "68 jaar", "(70)", "mijn moeder van 70", "my mother is 70".
 _AGE = re.compile(
     r"\b(?:ik ben|ben|is|wordt|word|i am|im|i m|age|leeftijd)\s+(\d{2,3})\b|"
+    # "ze wordt binnenkort 67", "hij wordt in maart 18"
+    r"\b(?:wordt|word)\s+(?:binnenkort|straks|bijna|volgende\s+(?:week|maand)|volgend\s+jaar"
+    r"|dit\s+jaar|in\s+\w+)\s+(\d{2,3})\b|"
     r"\b(\d{2,3}) ?(?:jaar|jr|year)|\((\d{2,3})\)|"
     r"\b(?:moeder|vader|opa|oma|man|vrouw|buurman|buurvrouw|partner|tante|oom|clie?nte?|"
     r"mevrouw|meneer|mother|father|mum|mom|dad)\s+(?:is\s+|van\s+|of\s+)?(\d{2,3})\b"

@@ -246,6 +246,9 @@ def test_around_the_aow_age_the_aio_replaces_bijstand(kb, message, expected_reco
     assert shows_aow_age("mijn moeder is 68", 65) and shows_aow_age("ik heb een halve aow", 65)
     assert not shows_aow_age("mijn aow-leeftijd komt eraan", 65)
     assert not shows_aow_age("ik ben 45 en heb 30 jaar gewerkt", 65)
+    # an age to come, with a word of time between: "ze wordt binnenkort 67"
+    assert shows_aow_age("mijn oma zit in de bijstand en wordt binnenkort 67", 65)
+    assert not shows_aow_age("mijn zoon wordt in maart 18", 65)
     hits = kb.ask(message, gemeente="amsterdam")
     assert hits[0].vraag.record_id == expected_record, [h.vraag.sleutel for h in hits]
 
@@ -452,3 +455,14 @@ def test_a_stated_age_of_21_or_more_drops_the_question_about_18_to_20(kb):
         gemeente="amsterdam",
     )
     assert young[0].vraag.sleutel == "bijstand:hoeveel_18_20"
+
+
+def test_someone_on_bijstand_reaching_the_aow_age_gets_the_aio_question(kb):
+    """Bijstand stops at the AOW age: a message that names bijstand for someone of that age asks
+    about the AIO (before, the bijstand questions won: a house as a loan, on the number 67)."""
+    hits = kb.ask(
+        "mijn opa heeft al jaren bijstand en wordt volgende maand 67, hoe gaat het dan verder",
+        named={"regeling": {"bijstand"}},
+        gemeente="amsterdam",
+    )
+    assert hits[0].vraag.record_id == "aio_aanvulling", [h.vraag.vraag for h in hits]
