@@ -65,6 +65,13 @@ CATEGORIES = (
 # missed 31 (suicidal 14) with 601 at 0.15 and needed 676 false alarms to miss 27. The blind
 # after run of ao used 0.11; 0.12 keeps "ik heb geen geld meer voor boodschappen deze week"
 # (0.113) an ordinary question whose answer is the Voedselbank (tests/conversations).
+# Round 19 (2026-12-03): 896 more training messages (ordinary messages whose surface worries a
+# classifier: night, alone, a neighbour, privacy, asking for a person; crisis messages with that
+# surface for contrast). On every spent blind set before ba (detector alone, 8,288 crisis / 27,834
+# ordinary messages) the old model at 0.12 missed 137 and flagged 891; the new one misses 150 /
+# flags 783 at 0.12, 141 / 845 at 0.10 and 134 / 887 at 0.09. 0.09 would be no worse on either,
+# but below 0.119 "ik heb geen geld meer voor boodschappen deze week" (0.1185) becomes a check
+# about violence instead of the Voedselbank: DOUBT stays 0.12.
 THRESHOLD = 0.5
 DOUBT = 0.12
 VETO = 0.05
