@@ -438,6 +438,11 @@ def test_a_practical_emergency_with_its_own_pattern_leads_unless_suicide_is_like
         ("ما عندي طعام لأولادي اليوم", "geen_eten_vandaag"),
         ("ma 3ndi ta makla lyoum l drari", "geen_eten_vandaag"),
         ("jutro odetną nam gaz, mam dwoje małych dzieci", "afsluiting_acuut"),
+        # round 19 (spent set ba): an article on the word, a kitchen fire, a child not breathing
+        ("صرت افكر بالانتحار كل يوم بسبب الديون", "suicide"),
+        ("النار في المطبخ ولا نستطيع الخروج", "gevaar_nu"),
+        ("ابني ما يتنفس ساعدوني", "gevaar_nu"),
+        ("ratunku, pali się u nas", "gevaar_nu"),
     ],
 )
 def test_no_roof_no_food_or_a_disconnection_in_other_languages_has_a_pattern(text, kind):
@@ -635,3 +640,13 @@ def test_round_17_patterns_catch_their_sentence(text, categorie):
     from nlu.crisis import pattern_hits
 
     assert categorie in pattern_hits(text), pattern_hits(text)
+
+
+def test_a_school_project_about_113_in_arabic_is_information_and_a_failed_project_is_not():
+    """Round 19: the article on 'suicide' (الانتحار) is read now; a question about the line for a
+    school project stays information, a failed business ('my project failed') with suicidal
+    thoughts stays a crisis."""
+    project = detect("اعمل بحث عن خط الانتحار 113 للمدرسه، هل هو مجاني؟")
+    assert project is not None and project.informatie
+    failed = detect("مشروعي فشل وصرت افكر بالانتحار")
+    assert failed is not None and failed.categorie == "suicide" and not failed.informatie
