@@ -32,7 +32,7 @@ from actions.kennis import (
 from actions.kosten import answer_cost
 from actions.onderwerpen import say_regulation_card
 from actions.over import answer_chat_cost
-from actions.taal import dutch_view, language_note, other_language_of
+from actions.taal import dutch_view, note_in, other_language_of
 from knowledge import yamlfile
 from knowledge.faq import topic_words
 from knowledge.glossary import added_words
@@ -178,11 +178,11 @@ class ActionFallback(Action):
         if simple is False and tracker.get_slot("eenvoudig"):
             dispatcher.utter_message(response="utter_eenvoudig_uit")
             return [SlotSet("eenvoudig", False)]
-        other = language_note(tracker)
+        language = other_language_of(tracker)  # detected once: the note and the answer use it
+        other = note_in(language)
         if other is not None:
             # Turkish, Arabic, Polish, Papiamentu: first, in their own language, that the
             # answer is Dutch and who can help; then what the content knows.
-            language = other_language_of(tracker)
             free = answer_chat_cost(dispatcher, tracker, language)
             dispatcher.utter_message(
                 text=other,

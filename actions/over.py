@@ -38,14 +38,11 @@ def answer_chat_cost(
     message's language when it is one of the core-line languages (see actions.taal)."""
     if not asks_about_chat_cost(last_text(tracker), language):
         return None
-    if language is None:
-        dispatcher.utter_message(response="utter_chat_gratis")
-        return []
     from actions.crisis import language_lines  # noqa: PLC0415 - crisis imports kennis, kennis this
 
-    line = (language_lines().get(language) or {}).get("gratis")
-    if not line:
-        dispatcher.utter_message(response="utter_chat_gratis")
-    else:
+    line = (language_lines().get(language) or {}).get("gratis") if language else None
+    if line:
         dispatcher.utter_message(text=line)
+    else:
+        dispatcher.utter_message(response="utter_chat_gratis")  # Dutch or English: the domain
     return []

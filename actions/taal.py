@@ -177,10 +177,14 @@ def language_note(tracker: Tracker) -> str | None:
     Polish, Papiamentu): the line in that language that says this chat answers in Dutch or
     English and that a buurtteam worker can help (bot/crisis_talen.yml). None for Dutch and
     English."""
+    return note_in(other_language_of(tracker))
+
+
+def note_in(language: str | None) -> str | None:
+    """The line of ``language_note`` for a language already detected (None for none)."""
     from actions.crisis import language_lines  # noqa: PLC0415 - crisis imports kennis, kennis this
 
-    lang = other_language_of(tracker)
-    return None if lang is None else (language_lines().get(lang) or {}).get("taal")
+    return None if language is None else (language_lines().get(language) or {}).get("taal")
 
 
 def other_language_of(tracker: Tracker) -> str | None:

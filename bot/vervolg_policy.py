@@ -88,21 +88,19 @@ class FollowUpPolicy(RuleInCodePolicy):
         text = message.text or ""
         if text.startswith("/"):
             return None
-        if asks_if_this_chat_is_free(text):
-            # "is deze chat gratis?" reads as free food to the classifier: the fallback says
-            # what this chat costs.
-            if tracker.latest_action_name == FALLBACK:
-                return ACTION_LISTEN_NAME
-            return FALLBACK if tracker.latest_action_name == ACTION_LISTEN_NAME else None
-        # "is dat gratis?" after an organisation reads as free food to the classifier.
+        # "is deze chat gratis?" and "is dat gratis?" after an organisation read as free food
+        # to the classifier: the fallback says what this chat or that organisation costs.
+        free = asks_if_this_chat_is_free(text)
         general = intent in GENERAL or (intent in GREETINGS and len(text.split()) > GREETING_WORDS)
         cost = not general and is_cost_question(text)
-        if not general and not cost:
+        if not general and not cost and not free:
             return None
         if tracker.latest_action_name == FALLBACK:
             return ACTION_LISTEN_NAME  # the follow-up was answered (or asked about): wait
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
+        if free:
+            return FALLBACK
         if cost:
             return FALLBACK if not names_something(tracker) and has_topic(tracker) else None
         if _ABOUT_THE_BOT.search(normalize_text(text)):
